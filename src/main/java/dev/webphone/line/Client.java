@@ -1,0 +1,80 @@
+package dev.webphone.line;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A browser connected to a line, with the number the line gave it. Its monitor guards its current
+ * call; the {@link Switchboard} takes the monitors of both parties, in {@link #order} order.
+ */
+public final class Client {
+
+	private static final AtomicLong ORDER = new AtomicLong();
+
+	final long order = ORDER.incrementAndGet();
+
+	private final Line line;
+
+	private final String number;
+
+	private final Map<String, Object> properties;
+
+	private final ClientChannel channel;
+
+	/** The call this client is in, ringing or connected; guarded by this. */
+	private Call call;
+
+	/** Whether the client has left the line; guarded by this. A client that has left gets no new call. */
+	private boolean gone;
+
+	Client(Line line, String number, Map<String, Object> properties, ClientChannel channel) {
+		this.line = line;
+		this.number = number;
+		this.properties = Map.copyOf(properties);
+		this.channel = channel;
+	}
+
+	/** The number this client has on its line while it is connected. */
+	public String number() {
+		return this.number;
+	}
+
+	/** The name of the line this client joined. */
+	public String lineName() {
+		return this.line.name();
+	}
+
+	Line line() {
+		return this.line;
+	}
+
+	Map<String, Object> properties() {
+		return this.properties;
+	}
+
+	ClientChannel channel() {
+		return this.channel;
+	}
+
+	Call call() {
+		return this.call;
+	}
+
+	void setCall(Call call) {
+		this.call = call;
+	}
+
+	boolean isGone() {
+		return this.gone;
+	}
+
+	void markGone() {
+		this.gone = true;
+	}
+
+	@Override
+	public String toString() {
+		return this.line.name() + "/" + this.number;
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.webphone.line;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.webphone.ice.IceServer;
+
+/**
+ * Where the line sends what one client must learn. Implemented by the signalling transport; calls for
+ * one client arrive in the order the line decided them.
+ */
+public interface ClientChannel {
+
+	/** The client joined {@code line} as {@code phoneNumber}. */
+	void accessGranted(String line, String phoneNumber, List<IceServer> iceServers);
+
+	/** Another client of the line came ({@link Presence#ONLINE}) or went ({@link Presence#OFFLINE}). */
+	void clientState(String phoneNumber, Presence status, Map<String, Object> properties);
+
+	/** A call for this client, ringing. */
+	void incoming(String callId, String from, CallType callType, Map<String, Object> properties);
+
+	/**
+	 * The state of one of this client's calls changed.
+	 * @param callId this client's own id of the call
+	 * @param reason why the call ended, or {@code null}
+	 * @param offerer with the first {@code IN_CALL}: whether this client creates the WebRTC offer;
+	 * otherwise {@code null}
+	 */
+	void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer);
+
+	/**
+	 * The other party of a connected call sent a session description or ICE candidate.
+	 * @param callId this client's own id of the call
+	 */
+	void signal(String callId, MediaSignal signal);
+
+	/** The client's last request was refused. */
+	void error(SignalingException error);
+
+	/** Whether the client is online or gone. */
+	enum Presence {
+		ONLINE, OFFLINE
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.webphone.line;
+
+/**
+ * Why a client's message was refused. Sent to the client in an {@code error} message.
+ */
+public enum ErrorCode {
+
+	/** Not JSON, no or unknown {@code type}, or fields of the wrong type or size. */
+	MALFORMED,
+
+	/** A message other than {@code connect} before joining a line. */
+	NOT_CONNECTED,
+
+	/** A second {@code connect} on a connection that has joined a line. */
+	ALREADY_CONNECTED,
+
+	/** A {@code callId} that is not of the allowed form, or the id of the client's current call. */
+	INVALID_CALL_ID,
+
+	/** The call is not this client's, or is over. */
+	UNKNOWN_CALL,
+
+	/** The call is not in a state that allows the request, or the client is already in a call. */
+	INVALID_STATE,
+
+	/** A frame larger than the configured limit. */
+	TOO_LARGE,
+
+	/** More messages than the per-connection rate allows. */
+	RATE_LIMITED
+
+}

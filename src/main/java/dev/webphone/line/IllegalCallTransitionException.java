@@ -1,0 +1,15 @@
+package dev.webphone.line;
+
+/**
+ * An event that the call's current state does not allow.
+ */
+class IllegalCallTransitionException extends IllegalStateException {
+
+	final CallState state;
+
+	IllegalCallTransitionException(CallState state, CallEvent event, Call.Role by) {
+		super(by + " cannot " + event + " a call that is " + state);
+		this.state = state;
+	}
+
+}
