@@ -1,0 +1,60 @@
+package dev.webphone.signaling;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.webphone.ice.IceServer;
+import dev.webphone.line.CallState;
+import dev.webphone.line.CallType;
+import dev.webphone.line.ClientChannel.Presence;
+import dev.webphone.line.ErrorCode;
+
+/**
+ * A message to a browser; see {@code docs/protocol.md}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({ @JsonSubTypes.Type(value = ServerMessage.AccessGranted.class, name = "access-granted"),
+		@JsonSubTypes.Type(value = ServerMessage.AccessDenied.class, name = "access-denied"),
+		@JsonSubTypes.Type(value = ServerMessage.ClientState.class, name = "client-state"),
+		@JsonSubTypes.Type(value = ServerMessage.Incoming.class, name = "incoming"),
+		@JsonSubTypes.Type(value = ServerMessage.CallStateChanged.class, name = "call-state"),
+		@JsonSubTypes.Type(value = Negotiation.Sdp.class, name = "sdp"),
+		@JsonSubTypes.Type(value = Negotiation.Ice.class, name = "ice"),
+		@JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error") })
+@JsonInclude(JsonInclude.Include.NON_NULL)
+sealed interface ServerMessage permits ServerMessage.AccessGranted, ServerMessage.AccessDenied,
+		ServerMessage.ClientState, ServerMessage.Incoming, ServerMessage.CallStateChanged, ServerMessage.Error,
+		Negotiation {
+
+	/** Joined {@code line} as {@code phoneNumber}. */
+	record AccessGranted(String line, String phoneNumber, List<IceServer> iceServers) implements ServerMessage {
+	}
+
+	/** Not allowed on the line; the connection closes. */
+	record AccessDenied(String reason) implements ServerMessage {
+	}
+
+	/** Another client of the line came or went. */
+	record ClientState(String phoneNumber, Presence status, Map<String, Object> properties) implements ServerMessage {
+	}
+
+	/** A call for this client, ringing. */
+	record Incoming(String callId, String from, CallType callType, Map<String, Object> properties)
+			implements ServerMessage {
+	}
+
+	/** A call of this client changed state. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record CallStateChanged(String callId, CallState state, String otherParty, String reason, Boolean offerer)
+			implements ServerMessage {
+	}
+
+	/** The client's last message was refused; nothing else changed. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Error(ErrorCode code, String message, String callId) implements ServerMessage {
+	}
+
+}

@@ -1,0 +1,38 @@
+package dev.webphone.signaling;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+
+/**
+ * Maps the signalling endpoint, {@value #PATH}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+@EnableScheduling
+class SignalingConfiguration implements WebSocketConfigurer {
+
+	/** Where browsers open their signalling WebSocket. */
+	static final String PATH = "/webphone/ws";
+
+	private final SignalingHandler handler;
+
+	private final SignalingProperties properties;
+
+	SignalingConfiguration(SignalingHandler handler, SignalingProperties properties) {
+		this.handler = handler;
+		this.properties = properties;
+	}
+
+	@Override
+	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+		// With no patterns, Spring allows the page's own origin only.
+		registry.addHandler(this.handler, PATH)
+			.setHandshakeHandler(new DefaultHandshakeHandler(new UncompressedJettyUpgrade(this.properties)))
+			.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new));
+	}
+
+}

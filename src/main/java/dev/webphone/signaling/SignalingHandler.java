@@ -1,0 +1,83 @@
+package dev.webphone.signaling;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.webphone.line.ErrorCode;
+import dev.webphone.line.Switchboard;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+
+/**
+ * The signalling endpoint: hands each connection's frames to its {@link SignalingSession}.
+ */
+@Component
+class SignalingHandler extends AbstractWebSocketHandler {
+
+	private static final String SESSION = SignalingSession.class.getName();
+
+	private final SignalingCodec codec;
+
+	private final Switchboard switchboard;
+
+	private final SignalingProperties properties;
+
+	private final Set<SignalingSession> sessions = ConcurrentHashMap.newKeySet();
+
+	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties) {
+		this.codec = codec;
+		this.switchboard = switchboard;
+		this.properties = properties;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession socket) {
+		// Sends come from many threads (other clients' calls, presence, pings): the decorator
+		// serialises them and bounds what may queue up for a slow browser.
+		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(socket,
+				(int) this.properties.sendTimeLimit().toMillis(), (int) this.properties.sendBufferLimit().toBytes());
+		SignalingSession session = new SignalingSession(concurrent, this.codec, this.switchboard,
+				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()));
+		socket.getAttributes().put(SESSION, session);
+		this.sessions.add(session);
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+		session(socket).receive(message.getPayload());
+	}
+
+	@Override
+	protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
+		session(socket).refuse(ErrorCode.MALFORMED, "Binary frames are not part of the protocol; send JSON text");
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+		SignalingSession session = session(socket);
+		this.sessions.remove(session);
+		session.closed();
+	}
+
+	@Scheduled(fixedRateString = "${webphone.signaling.ping-interval:25s}",
+			initialDelayString = "${webphone.signaling.ping-interval:25s}")
+	void pingAll() {
+		this.sessions.forEach(SignalingSession::ping);
+	}
+
+	/** How many browsers are connected, joined to a line or not. */
+	int connectionCount() {
+		return this.sessions.size();
+	}
+
+	private static SignalingSession session(WebSocketSession socket) {
+		return (SignalingSession) socket.getAttributes().get(SESSION);
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.webphone.signaling;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The browsers' signalling connections ({@code webphone.signaling.*}).
+ *
+ * @param allowedOrigins origins (patterns such as {@code https://*.example.com} allowed) of pages on
+ * other servers that may use this server's signalling, as in the tutorial's WampServer set-up; pages
+ * this server serves itself are always allowed
+ * @param maxMessageSize the largest frame a browser may send; a larger one closes its connection
+ * @param pingInterval how often the server pings each browser, which keeps idle connections open and
+ * finds dead ones
+ * @param idleTimeout how long a connection may be silent (pongs count) before it is closed
+ * @param sendTimeLimit how long a send to one slow browser may take before its connection is closed
+ * @param sendBufferLimit how much may wait for one slow browser before its connection is closed
+ * @param rateBurst how many messages a browser may send in a burst
+ * @param ratePerSecond how many messages a browser may send per second, on average
+ */
+@ConfigurationProperties("webphone.signaling")
+public record SignalingProperties(@DefaultValue List<String> allowedOrigins,
+		@DefaultValue("64KB") DataSize maxMessageSize, @DefaultValue("25s") Duration pingInterval,
+		@DefaultValue("70s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
+		@DefaultValue("512KB") DataSize sendBufferLimit, @DefaultValue("200") int rateBurst,
+		@DefaultValue("50") int ratePerSecond) {
+
+}

@@ -1,0 +1,175 @@
+package dev.webphone.signaling;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import dev.webphone.ice.IceServer;
+import dev.webphone.line.AccessDeniedException;
+import dev.webphone.line.CallState;
+import dev.webphone.line.CallType;
+import dev.webphone.line.Client;
+import dev.webphone.line.ClientChannel;
+import dev.webphone.line.ErrorCode;
+import dev.webphone.line.MediaSignal;
+import dev.webphone.line.SignalingException;
+import dev.webphone.line.Switchboard;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * One browser's signalling connection: decodes what it sends into calls on the {@link Switchboard},
+ * and is the {@link ClientChannel} through which the line talks back.
+ */
+final class SignalingSession implements ClientChannel {
+
+	private static final Log logger = LogFactory.getLog(SignalingSession.class);
+
+	private final WebSocketSession socket;
+
+	private final SignalingCodec codec;
+
+	private final Switchboard switchboard;
+
+	private final RateLimit rateLimit;
+
+	/** Set once the browser has joined a line; read by the closing thread too. */
+	private volatile Client client;
+
+	SignalingSession(WebSocketSession socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit) {
+		this.socket = socket;
+		this.codec = codec;
+		this.switchboard = switchboard;
+		this.rateLimit = rateLimit;
+	}
+
+	/** Handles one frame from the browser; a refused message is answered with an {@code error}. */
+	void receive(String frame) {
+		try {
+			if (!this.rateLimit.tryAcquire()) {
+				throw new SignalingException(ErrorCode.RATE_LIMITED, "Too many messages; slow down");
+			}
+			dispatch(this.codec.decode(frame));
+		}
+		catch (SignalingException ex) {
+			error(ex);
+		}
+		catch (AccessDeniedException ex) {
+			send(new ServerMessage.AccessDenied(ex.getMessage()));
+			close(CloseStatus.POLICY_VIOLATION.withReason("access denied"));
+		}
+	}
+
+	private void dispatch(ClientMessage message) {
+		if (message instanceof ClientMessage.Connect connect) {
+			if (this.client != null) {
+				throw new SignalingException(ErrorCode.ALREADY_CONNECTED, "Already connected as " + this.client);
+			}
+			this.client = this.switchboard.join(connect.line(), connect.properties(), this);
+			return;
+		}
+		Client joined = this.client;
+		if (joined == null) {
+			throw new SignalingException(ErrorCode.NOT_CONNECTED, "Send 'connect' first");
+		}
+		if (message instanceof ClientMessage.Dial dial) {
+			this.switchboard.dial(joined, dial.callId(), dial.to(), dial.callType());
+		}
+		else if (message instanceof ClientMessage.Accept accept) {
+			this.switchboard.accept(joined, accept.callId());
+		}
+		else if (message instanceof ClientMessage.Reject reject) {
+			this.switchboard.reject(joined, reject.callId());
+		}
+		else if (message instanceof ClientMessage.HangUp hangUp) {
+			this.switchboard.hangUp(joined, hangUp.callId(), hangUp.reason());
+		}
+		else if (message instanceof Negotiation negotiation) {
+			this.switchboard.relay(joined, negotiation.callId(), negotiation);
+		}
+		else {
+			throw new IllegalStateException("Unhandled message " + message);
+		}
+	}
+
+	/** The browser sent a frame the protocol has no place for. */
+	void refuse(ErrorCode code, String reason) {
+		error(new SignalingException(code, reason));
+	}
+
+	/** The connection is gone, for whatever reason: the client leaves its line. */
+	void closed() {
+		Client joined = this.client;
+		if (joined != null) {
+			this.switchboard.leave(joined);
+		}
+	}
+
+	void ping() {
+		try {
+			this.socket.sendMessage(new PingMessage());
+		}
+		catch (IOException | RuntimeException ex) {
+			lost(ex);
+		}
+	}
+
+	@Override
+	public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
+		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers));
+	}
+
+	@Override
+	public void clientState(String phoneNumber, Presence status, Map<String, Object> properties) {
+		send(new ServerMessage.ClientState(phoneNumber, status, properties));
+	}
+
+	@Override
+	public void incoming(String callId, String from, CallType callType, Map<String, Object> properties) {
+		send(new ServerMessage.Incoming(callId, from, callType, properties));
+	}
+
+	@Override
+	public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
+		send(new ServerMessage.CallStateChanged(callId, state, otherParty, reason, offerer));
+	}
+
+	@Override
+	public void signal(String callId, MediaSignal signal) {
+		send(((Negotiation) signal).forCall(callId));
+	}
+
+	@Override
+	public void error(SignalingException error) {
+		send(new ServerMessage.Error(error.code(), error.getMessage(), error.callId()));
+	}
+
+	private void send(ServerMessage message) {
+		try {
+			this.socket.sendMessage(new TextMessage(this.codec.encode(message)));
+		}
+		catch (IOException | RuntimeException ex) {
+			lost(ex);
+		}
+	}
+
+	/** A send failed or overflowed: the browser is unreachable, so its connection goes. */
+	private void lost(Exception ex) {
+		logger.debug("Closing unreachable connection " + this.socket.getId(), ex);
+		close(CloseStatus.SESSION_NOT_RELIABLE);
+	}
+
+	private void close(CloseStatus status) {
+		try {
+			this.socket.close(status);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not close connection " + this.socket.getId(), ex);
+		}
+	}
+
+}

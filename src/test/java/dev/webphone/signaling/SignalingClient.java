@@ -1,0 +1,162 @@
+package dev.webphone.signaling;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A real WebSocket client speaking the signalling protocol, for tests: sends JSON, and waits for the
+ * messages it expects.
+ */
+public final class SignalingClient implements AutoCloseable {
+
+	public static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+
+	private final List<JsonNode> seen = new ArrayList<>();
+
+	private final WebSocketSession session;
+
+	private final CountDownLatch closed = new CountDownLatch(1);
+
+	private volatile CloseStatus closeStatus;
+
+	private SignalingClient(URI uri, WebSocketHttpHeaders headers) throws Exception {
+		this.session = new StandardWebSocketClient().execute(new TextWebSocketHandler() {
+			@Override
+			protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+				SignalingClient.this.inbox.add(json.readTree(message.getPayload()));
+			}
+
+			@Override
+			public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+				SignalingClient.this.closeStatus = status;
+				SignalingClient.this.closed.countDown();
+			}
+		}, headers, uri).get(10, TimeUnit.SECONDS);
+	}
+
+	/** Opens a connection to the signalling endpoint of the server at {@code port}. */
+	public static SignalingClient open(int port) throws Exception {
+		return open(URI.create("ws://localhost:" + port + "/webphone/ws"), new WebSocketHttpHeaders());
+	}
+
+	public static SignalingClient open(URI uri, WebSocketHttpHeaders headers) throws Exception {
+		return new SignalingClient(uri, headers);
+	}
+
+	/** Opens a connection and joins {@code line}; returns once access is granted. */
+	public static SignalingClient joined(int port, String line) throws Exception {
+		SignalingClient client = open(port);
+		client.send(Map.of("type", "connect", "line", line));
+		client.await("access-granted");
+		return client;
+	}
+
+	public void send(Map<String, ?> message) throws IOException {
+		sendRaw(json.writeValueAsString(message));
+	}
+
+	public synchronized void sendRaw(String frame) throws IOException {
+		this.session.sendMessage(new TextMessage(frame));
+	}
+
+	/** The number the line gave this client. */
+	public String number() {
+		return this.seen.stream()
+			.filter((m) -> "access-granted".equals(m.path("type").asString()))
+			.findFirst()
+			.orElseThrow()
+			.path("phoneNumber")
+			.asString();
+	}
+
+	/** Waits for the next message of {@code type}, skipping others. */
+	public JsonNode await(String type) throws InterruptedException {
+		return await(type, (m) -> true);
+	}
+
+	/** Waits for the next message of {@code type} that matches, skipping others. */
+	public JsonNode await(String type, Predicate<JsonNode> matching) throws InterruptedException {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		List<JsonNode> skipped = new ArrayList<>();
+		while (true) {
+			JsonNode message = this.inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+			if (message == null) {
+				fail("No '%s' message within %s; received %s", type, WAIT, skipped);
+			}
+			this.seen.add(message);
+			if (type.equals(message.path("type").asString()) && matching.test(message)) {
+				return message;
+			}
+			skipped.add(message);
+		}
+	}
+
+	/** Waits for the call state of {@code callId} to become {@code state}; returns the message. */
+	public JsonNode awaitCallState(String callId, String state) throws InterruptedException {
+		return await("call-state",
+				(m) -> callId.equals(m.path("callId").asString()) && state.equals(m.path("state").asString()));
+	}
+
+	/**
+	 * Proves that nothing of {@code type} has reached this client: asks the server for an error reply
+	 * and checks everything received before it.
+	 */
+	public void assertReceivedNo(String type) throws Exception {
+		assertReceivedNo(type, (m) -> true);
+	}
+
+	/**
+	 * Proves that no message of {@code type} matching {@code matching} has reached this client, as
+	 * {@link #assertReceivedNo(String)} does.
+	 */
+	public void assertReceivedNo(String type, Predicate<JsonNode> matching) throws Exception {
+		sendRaw("{\"type\":\"marker\"}");
+		await("error", (m) -> m.path("message").asString().contains("marker"));
+		assertThat(this.seen).noneMatch((m) -> type.equals(m.path("type").asString()) && matching.test(m));
+	}
+
+	/** Waits until the server has closed the connection; returns the status. */
+	public CloseStatus awaitClosed() throws InterruptedException {
+		assertThat(this.closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("closed by the server").isTrue();
+		return this.closeStatus;
+	}
+
+	public boolean isOpen() {
+		return this.session.isOpen();
+	}
+
+	public WebSocketSession session() {
+		return this.session;
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.session.close();
+	}
+
+}
