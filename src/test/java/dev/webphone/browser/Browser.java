@@ -1,0 +1,113 @@
+package dev.webphone.browser;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import org.openqa.selenium.WebDriver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One headless Chromium, opened by {@link Browsers}, which also closes it after the test.
+ *
+ * <pre>{@code
+ * Browser a = browsers.open(url, browsers.tone(440));
+ * a.awaitConsole(line -> line.contains("IN_CALL"), Duration.ofSeconds(10));
+ * a.assertHearsTone("audio[data-webphone-remote]", 1000);
+ * }</pre>
+ *
+ * {@link #driver()} gives the Selenium {@link WebDriver} for anything else (clicks, scripts).
+ */
+final class Browser implements AutoCloseable {
+
+	/** Covers ICE, the jitter buffer filling and a couple of probe windows, with room for a slow machine. */
+	static final Duration DEFAULT_TONE_TIMEOUT = Duration.ofSeconds(15);
+
+	private final String name;
+
+	private final WebDriver driver;
+
+	private final BrowserConsole console;
+
+	Browser(String name, WebDriver driver) {
+		this.name = name;
+		this.driver = driver;
+		this.console = new BrowserConsole(driver);
+	}
+
+	WebDriver driver() {
+		return this.driver;
+	}
+
+	/** Every console line so far, oldest first; see {@link BrowserConsole}. */
+	List<String> consoleLines() {
+		return this.console.lines();
+	}
+
+	/** Waits until a console line, earlier or new, matches, and returns the first that does. */
+	String awaitConsole(Predicate<String> condition, Duration timeout) {
+		return this.console.awaitLine(condition, timeout);
+	}
+
+	/** Listens once to what the element plays; see {@link ToneProbe}. */
+	ToneSpectrum listen(String audioSelector) {
+		return ToneProbe.listen(this.driver, audioSelector);
+	}
+
+	/** {@link #assertHearsTone(String, int, Duration)} with {@link #DEFAULT_TONE_TIMEOUT}. */
+	ToneSpectrum assertHearsTone(String audioSelector, int frequencyHz) {
+		return assertHearsTone(audioSelector, frequencyHz, DEFAULT_TONE_TIMEOUT);
+	}
+
+	/**
+	 * Listens repeatedly until {@code frequencyHz} is the loudest thing the element plays and stands clearly
+	 * above the noise; fails with the last thing heard otherwise.
+	 * @return what was heard when the tone was found
+	 */
+	ToneSpectrum assertHearsTone(String audioSelector, int frequencyHz, Duration timeout) {
+		AtomicReference<ToneSpectrum> heard = new AtomicReference<>();
+		await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+			.untilAsserted(() -> {
+				heard.set(listenOrFail(audioSelector));
+				assertThat(heard.get().isDominantTone(frequencyHz))
+					.as("%s hears %d Hz in %s; it heard %s", this.name, frequencyHz, audioSelector, heard.get())
+					.isTrue();
+			});
+		return heard.get();
+	}
+
+	/** Turns "nothing to listen to yet" into a failed attempt, so a timeout reports it. */
+	private ToneSpectrum listenOrFail(String audioSelector) {
+		try {
+			return listen(audioSelector);
+		}
+		catch (IllegalStateException notYet) {
+			throw new AssertionError(this.name + " has nothing to listen to: " + notYet.getMessage(), notYet);
+		}
+	}
+
+	/** Console lines seen before the browser went away; for reports after a failure. */
+	List<String> lastConsoleLines() {
+		return this.console.seen();
+	}
+
+	@Override
+	public String toString() {
+		return this.name;
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.console.lines();
+		}
+		catch (RuntimeException ex) {
+			// The browser may have crashed; what was collected before still gets reported.
+		}
+		this.driver.quit();
+	}
+
+}
