@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * STUN and TURN servers handed to every browser when it joins a line ({@code webphone.ice.*}).
+ * STUN and TURN servers handed to every browser when it joins a line ("webphone.ice.*").
  *
  * @param servers the servers, in the order the browser should try them; none by default, which is
  * enough on one machine or a LAN
@@ -17,17 +17,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record IceProperties(@DefaultValue List<Server> servers) {
 
 	/**
-	 * One configured STUN or TURN server entry ({@code webphone.ice.servers[n].*}). A TURN entry
-	 * carries either a static {@code username} and {@code credential}, or a {@code shared-secret}
-	 * from which short-lived credentials are issued per client (coturn {@code use-auth-secret}).
+	 * One configured STUN or TURN server entry ("webphone.ice.servers[n].*"). A TURN entry
+	 * carries either a static "username" and "credential", or a "shared-secret"
+	 * from which short-lived credentials are issued per client (coturn "use-auth-secret").
 	 *
-	 * @param urls the server URLs, for example {@code stun:turn.example.org:3478} or
-	 * {@code turn:turn.example.org:3478?transport=udp}
+	 * @param urls the server URLs, for example "stun:turn.example.org:3478" or
+	 * "turn:turn.example.org:3478?transport=udp"
 	 * @param username static TURN user name, given unchanged to every browser
 	 * @param credential static TURN password, given unchanged to every browser
-	 * @param sharedSecret secret shared with the TURN server ({@code static-auth-secret} in
-	 * coturn); when set, every client gets its own user name {@code <unix-expiry>:<clientId>} and
-	 * password {@code base64(HMAC-SHA1(secret, username))}
+	 * @param sharedSecret secret shared with the TURN server ("static-auth-secret" in
+	 * coturn); when set, every client gets its own user name "<unix-expiry>:<clientId>" and
+	 * password "base64(HMAC-SHA1(secret, username))"
 	 * @param credentialTtl how long credentials issued from the shared secret stay valid; a call
 	 * that outlives them keeps its allocation, but the browser cannot make a new one
 	 */
