@@ -273,7 +273,7 @@ public final class Coturn implements AutoCloseable {
 	}
 
 	private static int freeUdpRange(int size) throws IOException {
-		// Above the kernel's usual ephemeral range start, so other tests' random ports rarely collide.
+		// Below Linux's ephemeral range (32768-60999), so ports handed out by the kernel rarely collide.
 		for (int attempt = 0; attempt < 50; attempt++) {
 			int first = ThreadLocalRandom.current().nextInt(20000, 32000 - size);
 			List<DatagramSocket> held = new ArrayList<>();
