@@ -15,4 +15,13 @@ public record IceServer(List<String> urls, String username, String credential) {
 		urls = List.copyOf(urls);
 	}
 
+	/**
+	 * Describes the server without its password, so it is safe to log.
+	 */
+	@Override
+	public String toString() {
+		return "IceServer[urls=" + this.urls + ", username=" + this.username + ", credential="
+				+ ((this.credential != null) ? "****" : null) + "]";
+	}
+
 }

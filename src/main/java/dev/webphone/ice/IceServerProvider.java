@@ -1,7 +1,13 @@
 package dev.webphone.ice;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,10 +16,27 @@ import org.springframework.stereotype.Component;
 @Component
 public class IceServerProvider {
 
-	private final List<IceServer> servers;
+	private static final Logger logger = LoggerFactory.getLogger(IceServerProvider.class);
 
+	private final List<IceProperties.Server> servers;
+
+	private final Clock clock;
+
+	@Autowired
 	IceServerProvider(IceProperties properties) {
-		this.servers = properties.servers();
+		this(properties, Clock.systemUTC());
+	}
+
+	IceServerProvider(IceProperties properties, Clock clock) {
+		this.servers = List.copyOf(properties.servers());
+		this.clock = clock;
+		if (this.servers.isEmpty()) {
+			logger.info("No ICE servers configured: calls work on one machine or a LAN only");
+		}
+		else {
+			// Server.toString() masks passwords and secrets.
+			logger.info("ICE servers handed to browsers: {}", this.servers);
+		}
 	}
 
 	/**
@@ -22,7 +45,16 @@ public class IceServerProvider {
 	 * @return the servers to put into the client's {@code RTCConfiguration}
 	 */
 	public List<IceServer> iceServersFor(String clientId) {
-		return servers;
+		Instant now = this.clock.instant();
+		return this.servers.stream().map((server) -> iceServer(server, clientId, now)).toList();
+	}
+
+	private static IceServer iceServer(IceProperties.Server server, String clientId, Instant now) {
+		if (server.issuesCredentials()) {
+			String username = TurnRestCredentials.username(now.plus(server.credentialTtl()), clientId);
+			return new IceServer(server.urls(), username, TurnRestCredentials.password(server.sharedSecret(), username));
+		}
+		return new IceServer(server.urls(), server.username(), server.credential());
 	}
 
 }
