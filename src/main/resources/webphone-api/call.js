@@ -56,7 +56,7 @@ class Call {
 
     start() {
         if (this.#incoming || this.#knownToServer || this.#isOver()) {
-            log.warn(`start() ignored: ${this.#describe()} was already started or is incoming`);
+            log.warn(`start() ignored: ${this.#describe()} is incoming, already started or over`);
             return;
         }
         if (!this.#port.isConnected()) {

@@ -162,9 +162,9 @@ class WebphoneClient {
         if (connection.transport) {
             connection.transport.close();
         }
+        log[level](reason);
         Array.from(this.#calls.values()).forEach(call => call.handleConnectionLost());
         this.#roster.reset();
-        log[level](reason);
         this.#connectionStates.emit(connectionStateEvent(state, reason));
     }
 }
