@@ -29,9 +29,9 @@ class Negotiator {
         };
         this.#peer.ontrack = event => onRemoteStream(event.streams[0] || new MediaStream([event.track]));
         this.#peer.oniceconnectionstatechange = () => this.#iceStateChanged();
-        this.#watchdog = setTimeout(
-            () => this.#fail(`media did not connect within ${MEDIA_CONNECT_TIMEOUT_MS / 1000} s`),
-            MEDIA_CONNECT_TIMEOUT_MS);
+        // The ICE state tells "no answer came" (new) from "no network path" (checking).
+        this.#watchdog = setTimeout(() => this.#fail(`media did not connect within ${MEDIA_CONNECT_TIMEOUT_MS / 1000} s`
+            + ` (ICE state ${this.#peer.iceConnectionState})`), MEDIA_CONNECT_TIMEOUT_MS);
 
         this.#enqueue(async () => {
             const stream = await localStream;
