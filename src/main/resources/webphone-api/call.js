@@ -115,7 +115,7 @@ class Call {
     }
 
     handleCallState({ state, reason, otherParty, offerer }) {
-        if (!Object.prototype.hasOwnProperty.call(CallState, state)) {
+        if (!Object.values(CallState).includes(state)) {
             log.warn(`ignored unknown state "${state}" for ${this.#describe()}`);
             return;
         }
