@@ -1,0 +1,111 @@
+// WebRTC negotiation for one call, independent of the signalling transport: it reports what must
+// go to the other party through onSignal({description} or {candidate}), and is fed the other
+// party's signals through receive(). The RTCPeerConnection constructor can be swapped, so two
+// negotiators can be wired back to back in a test.
+
+// Chrome reports "failed" after about 30 s of fruitless checks; an answer that never comes is not
+// reported by anything, so the negotiator watches for that itself.
+const MEDIA_CONNECT_TIMEOUT_MS = 30000;
+
+class Negotiator {
+    #peer;
+    #callbacks;
+    #work = Promise.resolve();
+    #earlyCandidates = [];
+    #watchdog;
+    #closed = false;
+
+    // localStream may be a promise: negotiation starts once the microphone is granted, and remote
+    // signals that arrive meanwhile wait in line.
+    constructor({ iceServers, localStream, offerer, onSignal, onRemoteStream, onFailure,
+                  PeerConnection = RTCPeerConnection }) {
+        this.#callbacks = { onSignal, onRemoteStream, onFailure };
+        this.#peer = new PeerConnection({ iceServers: iceServers || [] });
+        this.#peer.onicecandidate = event => {
+            // The null end-of-candidates marker is not relayed: browsers finish checks without it.
+            if (event.candidate) {
+                onSignal({ candidate: event.candidate.toJSON() });
+            }
+        };
+        this.#peer.ontrack = event => onRemoteStream(event.streams[0] || new MediaStream([event.track]));
+        this.#peer.oniceconnectionstatechange = () => this.#iceStateChanged();
+        // The ICE state tells "no answer came" (new) from "no network path" (checking).
+        this.#watchdog = setTimeout(() => this.#fail(`media did not connect within ${MEDIA_CONNECT_TIMEOUT_MS / 1000} s`
+            + ` (ICE state ${this.#peer.iceConnectionState})`), MEDIA_CONNECT_TIMEOUT_MS);
+
+        this.#enqueue(async () => {
+            const stream = await localStream;
+            stream.getTracks().forEach(track => this.#peer.addTrack(track, stream));
+            if (offerer) {
+                await this.#peer.setLocalDescription(await this.#peer.createOffer());
+                onSignal({ description: this.#peer.localDescription.toJSON() });
+            }
+        });
+    }
+
+    receive({ description, candidate }) {
+        if (description) {
+            this.#enqueue(() => this.#acceptDescription(description));
+        } else if (candidate) {
+            this.#enqueue(() => this.#acceptCandidate(candidate));
+        }
+    }
+
+    close() {
+        this.#closed = true;
+        clearTimeout(this.#watchdog);
+        this.#peer.close();
+    }
+
+    // Every operation runs after the previous one: a candidate must not overtake the description
+    // it belongs to, and the offer must wait for the local tracks.
+    #enqueue(operation) {
+        this.#work = this.#work
+            .then(() => this.#closed ? undefined : operation())
+            .catch(failure => this.#fail(`negotiation failed: ${failure.message || failure}`));
+    }
+
+    async #acceptDescription(description) {
+        await this.#peer.setRemoteDescription(description);
+        if (description.type === "offer") {
+            await this.#peer.setLocalDescription(await this.#peer.createAnswer());
+            this.#callbacks.onSignal({ description: this.#peer.localDescription.toJSON() });
+        }
+        for (const candidate of this.#earlyCandidates.splice(0)) {
+            await this.#addCandidate(candidate);
+        }
+    }
+
+    async #acceptCandidate(candidate) {
+        if (this.#peer.remoteDescription) {
+            await this.#addCandidate(candidate);
+        } else {
+            this.#earlyCandidates.push(candidate);
+        }
+    }
+
+    // One unusable candidate (an unresolvable mDNS name, say) costs one path, not the call.
+    async #addCandidate(candidate) {
+        try {
+            await this.#peer.addIceCandidate(candidate);
+        } catch (failure) {
+            log.warn("ignored an ICE candidate the browser refused:", failure.message);
+        }
+    }
+
+    #iceStateChanged() {
+        const state = this.#peer.iceConnectionState;
+        if (state === "connected" || state === "completed") {
+            clearTimeout(this.#watchdog);
+        } else if (state === "failed") {
+            this.#fail("ICE failed: no network path to the other party");
+        }
+    }
+
+    #fail(reason) {
+        if (!this.#closed) {
+            this.close();
+            this.#callbacks.onFailure(reason);
+        }
+    }
+}
