@@ -118,7 +118,7 @@ class WebphoneClient {
         connection.granted = true;
         connection.phoneNumber = phoneNumber;
         connection.iceServers = Array.isArray(iceServers) ? iceServers : [];
-        log.info(`on line "${line}" as number ${phoneNumber}`);
+        log.info(`${ConnectionState.ACCESS_GRANTED}: on line "${line}" as number ${phoneNumber}`);
         this.#connectionStates.emit(connectionStateEvent(ConnectionState.ACCESS_GRANTED));
         this.#userInfo.emit(Object.freeze({ phoneNumber, line }));
     }
@@ -162,7 +162,8 @@ class WebphoneClient {
         if (connection.transport) {
             connection.transport.close();
         }
-        log[level](reason);
+        // The state's name in words, since pages log the String object, which some consoles show bare.
+        log[level](`${state}: ${reason}`);
         Array.from(this.#calls.values()).forEach(call => call.handleConnectionLost());
         this.#roster.reset();
         this.#connectionStates.emit(connectionStateEvent(state, reason));
