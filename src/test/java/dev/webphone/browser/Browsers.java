@@ -61,6 +61,8 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 
 	private final Map<Integer, ToneWav> tones = new HashMap<>();
 
+	private final List<String> everyPageScripts = new ArrayList<>();
+
 	private Path scratch;
 
 	private Browsers(boolean ignoreCertificateErrors) {
@@ -98,6 +100,15 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 		Assumptions.abort(message);
 	}
 
+	/**
+	 * Runs {@code script} in every page these browsers load, before the page's own scripts: a way to
+	 * watch what a page does that it does not show.
+	 */
+	Browsers withScriptOnEveryPage(String script) {
+		this.everyPageScripts.add(script);
+		return this;
+	}
+
 	/** Opens a browser whose microphone plays the fake device's beeps. */
 	Browser open(String url) {
 		return open(url, null);
@@ -109,8 +120,12 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 		ChromeOptions options = options(createDirectory("chromium-profile-"), microphone);
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-		Browser browser = new Browser(name, new ChromeDriver(service, options));
+		ChromeDriver driver = new ChromeDriver(service, options);
+		Browser browser = new Browser(name, driver);
 		this.open.add(browser);
+		for (String script : this.everyPageScripts) {
+			driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+		}
 		browser.driver().get(url);
 		return browser;
 	}
