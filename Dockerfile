@@ -18,7 +18,11 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests package \
  && java -Djarmode=tools -jar target/webphone-*.jar extract --layers --launcher --destination target/extracted
 
 FROM eclipse-temurin:17-jre
-RUN groupadd --system webphone \
+# curl is for the HEALTHCHECK: current Temurin images no longer ship it.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system webphone \
  && useradd --system --gid webphone --home-dir /app --no-create-home --shell /usr/sbin/nologin webphone
 WORKDIR /app
 # One layer per Spring Boot layer, least often changed first, so a code change ships only the last.
