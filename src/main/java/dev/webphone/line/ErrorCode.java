@@ -23,9 +23,6 @@ public enum ErrorCode {
 	/** The call is not in a state that allows the request, or the client is already in a call. */
 	INVALID_STATE,
 
-	/** A frame larger than the configured limit. */
-	TOO_LARGE,
-
 	/** More messages than the per-connection rate allows. */
 	RATE_LIMITED
 
