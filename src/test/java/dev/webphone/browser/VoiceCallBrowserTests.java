@@ -62,6 +62,9 @@ class VoiceCallBrowserTests {
 		low.awaitConsole((line) -> line.contains("IN_CALL"), CALL_SET_UP);
 		high.awaitConsole((line) -> line.contains("IN_CALL"), CALL_SET_UP);
 
+		assertThat(low.driver().findElement(By.id("webphone-status")).getText()).startsWith("This tab is number")
+			.contains("Online: ");
+
 		ToneSpectrum heardByLow = low.assertHearsTone(REMOTE_AUDIO, 1000);
 		ToneSpectrum heardByHigh = high.assertHearsTone(REMOTE_AUDIO, 440);
 		assertThat(heardByLow.isAudible(440)).as("the 440 Hz side hears its own tone").isFalse();

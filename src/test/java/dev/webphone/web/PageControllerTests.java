@@ -39,7 +39,7 @@ class PageControllerTests {
 	void theStartPageLinksToTheVoiceCallPage() throws Exception {
 		this.mvc.perform(get("/"))
 			.andExpect(status().isOk())
-			.andExpect(content().string(allOf(containsString("href=\"/voicecall\""), containsString("two tabs"),
+			.andExpect(content().string(allOf(containsString("href=\"/voicecall\""), containsString("second tab"),
 					containsString("Sales"))));
 	}
 
