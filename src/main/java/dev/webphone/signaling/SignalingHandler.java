@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.webphone.line.ErrorCode;
 import dev.webphone.line.Switchboard;
+import dev.webphone.metrics.SignalingMetrics;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
@@ -28,12 +29,16 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private final SignalingProperties properties;
 
+	private final SignalingMetrics metrics;
+
 	private final Set<SignalingSession> sessions = ConcurrentHashMap.newKeySet();
 
-	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties) {
+	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
+			SignalingMetrics metrics) {
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.properties = properties;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -43,7 +48,7 @@ class SignalingHandler extends AbstractWebSocketHandler {
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(socket,
 				(int) this.properties.sendTimeLimit().toMillis(), (int) this.properties.sendBufferLimit().toBytes());
 		SignalingSession session = new SignalingSession(concurrent, this.codec, this.switchboard,
-				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()));
+				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics);
 		socket.getAttributes().put(SESSION, session);
 		this.sessions.add(session);
 	}
