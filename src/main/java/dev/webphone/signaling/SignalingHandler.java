@@ -3,6 +3,7 @@ package dev.webphone.signaling;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.webphone.ice.IceProperties;
 import dev.webphone.line.ErrorCode;
 import dev.webphone.line.Switchboard;
 import dev.webphone.metrics.SignalingMetrics;
@@ -31,14 +32,17 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private final SignalingMetrics metrics;
 
+	private final String iceTransportPolicy;
+
 	private final Set<SignalingSession> sessions = ConcurrentHashMap.newKeySet();
 
 	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
-			SignalingMetrics metrics) {
+			SignalingMetrics metrics, IceProperties ice) {
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.iceTransportPolicy = ice.transportPolicy().value();
 	}
 
 	@Override
@@ -48,7 +52,8 @@ class SignalingHandler extends AbstractWebSocketHandler {
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(socket,
 				(int) this.properties.sendTimeLimit().toMillis(), (int) this.properties.sendBufferLimit().toBytes());
 		SignalingSession session = new SignalingSession(concurrent, this.codec, this.switchboard,
-				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics);
+				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
+				this.iceTransportPolicy);
 		socket.getAttributes().put(SESSION, session);
 		this.sessions.add(session);
 	}

@@ -40,16 +40,19 @@ final class SignalingSession implements ClientChannel {
 
 	private final SignalingMetrics metrics;
 
+	private final String iceTransportPolicy;
+
 	/** Set once the browser has joined a line; read by the closing thread too. */
 	private volatile Client client;
 
 	SignalingSession(WebSocketSession socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
-			SignalingMetrics metrics) {
+			SignalingMetrics metrics, String iceTransportPolicy) {
 		this.socket = socket;
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.rateLimit = rateLimit;
 		this.metrics = metrics;
+		this.iceTransportPolicy = iceTransportPolicy;
 	}
 
 	/** Handles one frame from the browser; a refused message is answered with an {@code error}. */
@@ -127,7 +130,7 @@ final class SignalingSession implements ClientChannel {
 
 	@Override
 	public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
-		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers));
+		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers, this.iceTransportPolicy));
 	}
 
 	@Override

@@ -128,6 +128,26 @@ class IceServerProviderTests {
 			.withMessageContaining("must start with stun:");
 	}
 
+	@Test
+	void transportPolicyIsAllUnlessRelayIsConfigured() {
+		assertThat(properties(Map.of()).transportPolicy()).isEqualTo(IceTransportPolicy.ALL);
+		IceProperties relay = properties(Map.of("webphone.ice.transport-policy", "relay",
+				"webphone.ice.servers[0].urls", "stun:turn.example.org:3478",
+				"webphone.ice.servers[1].urls", "turn:turn.example.org:3478",
+				"webphone.ice.servers[1].shared-secret", "s"));
+		assertThat(relay.transportPolicy()).isEqualTo(IceTransportPolicy.RELAY);
+		assertThat(relay.transportPolicy().value()).isEqualTo("relay");
+	}
+
+	@Test
+	void relayPolicyWithoutTurnServerIsRefusedAtStartUp() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> properties(Map.of("webphone.ice.transport-policy", "relay",
+					"webphone.ice.servers[0].urls", "stun:turn.example.org:3478")))
+			.havingRootCause()
+			.withMessageContaining("transport-policy=relay needs a turn: or turns: server");
+	}
+
 	private static IceServerProvider provider(Map<String, Object> properties) {
 		return new IceServerProvider(properties(properties), CLOCK);
 	}

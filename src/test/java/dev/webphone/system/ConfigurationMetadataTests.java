@@ -31,7 +31,7 @@ class ConfigurationMetadataTests {
 				assertThat(property.path("description").asString()).as("description of " + name).isNotBlank();
 			}
 		}
-		assertThat(names).contains("webphone.lines", "webphone.ice.servers",
+		assertThat(names).contains("webphone.lines", "webphone.ice.servers", "webphone.ice.transport-policy",
 				"webphone.signaling.ping-interval", "webphone.tls.self-signed.enabled", "webphone.page.line");
 	}
 
