@@ -76,13 +76,14 @@ class IceServerProviderTests {
 						"WEBPHONE_ICE_SERVERS_1_URLS",
 						"turn:203.0.113.7:3478?transport=udp,turn:203.0.113.7:3478?transport=tcp",
 						"WEBPHONE_ICE_SERVERS_1_SHAREDSECRET", "from-env",
-						"WEBPHONE_ICE_SERVERS_1_CREDENTIALTTL", "1h")));
+						"WEBPHONE_ICE_SERVERS_1_CREDENTIALTTL", "1h", "WEBPHONE_ICE_TRANSPORTPOLICY", "relay")));
 		IceProperties properties = new Binder(ConfigurationPropertySources.from(sources))
 			.bindOrCreate("webphone.ice", IceProperties.class);
 		assertThat(properties.servers()).hasSize(2);
 		assertThat(properties.servers().get(1).urls()).hasSize(2);
 		assertThat(properties.servers().get(1).sharedSecret()).isEqualTo("from-env");
 		assertThat(properties.servers().get(1).credentialTtl()).isEqualTo(Duration.ofHours(1));
+		assertThat(properties.transportPolicy()).isEqualTo(IceTransportPolicy.RELAY);
 	}
 
 	@Test
