@@ -2,7 +2,7 @@
 // failures only the browser can see (microphone, ICE), and runs the media for the call's lifetime.
 //
 // The client side talks to the line through a port: send(message), isConnected(), iceServers(),
-// register(callId, call) and unregister(callId). The handle* methods are the port's way back in
+// iceTransportPolicy(), register(callId, call) and unregister(callId). The handle* methods are the port's way back in
 // and are not part of the page API.
 
 const CALL_ID_BYTES = 16;
@@ -177,6 +177,7 @@ class Call {
         this.#playback = new RemotePlayback(this.#id);
         this.#negotiator = new Negotiator({
             iceServers: this.#port.iceServers(),
+            iceTransportPolicy: this.#port.iceTransportPolicy(),
             localStream: this.#media.stream,
             offerer,
             onSignal: signal => this.#port.send(signal.description

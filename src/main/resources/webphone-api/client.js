@@ -17,6 +17,7 @@ class WebphoneClient {
         send: message => this.#connection !== null && this.#connection.transport.send(message),
         isConnected: () => this.#connection !== null && this.#connection.granted,
         iceServers: () => this.#connection ? this.#connection.iceServers : [],
+        iceTransportPolicy: () => this.#connection ? this.#connection.iceTransportPolicy : "all",
         register: (callId, call) => this.#calls.set(callId, call),
         unregister: callId => this.#calls.delete(callId)
     };
@@ -26,7 +27,7 @@ class WebphoneClient {
             log.warn("connect() ignored: already connected or connecting; call disconnect() first");
             return;
         }
-        const connection = { granted: false, phoneNumber: null, iceServers: [], transport: null };
+        const connection = { granted: false, phoneNumber: null, iceServers: [], iceTransportPolicy: "all", transport: null };
         this.#connection = connection;
         this.#roster.reset();
         let url;
@@ -113,11 +114,13 @@ class WebphoneClient {
         }
     }
 
-    #accessGranted(connection, { line, phoneNumber, iceServers }) {
+    #accessGranted(connection, { line, phoneNumber, iceServers, iceTransportPolicy }) {
         clearTimeout(connection.timer);
         connection.granted = true;
         connection.phoneNumber = phoneNumber;
         connection.iceServers = Array.isArray(iceServers) ? iceServers : [];
+        // Anything but the two values browsers know would make every RTCPeerConnection throw.
+        connection.iceTransportPolicy = iceTransportPolicy === "relay" ? "relay" : "all";
         log.info(`${ConnectionState.ACCESS_GRANTED}: on line "${line}" as number ${phoneNumber}`);
         this.#connectionStates.emit(connectionStateEvent(ConnectionState.ACCESS_GRANTED));
         this.#userInfo.emit(Object.freeze({ phoneNumber, line }));

@@ -7,6 +7,9 @@
 // reported by anything, so the negotiator watches for that itself.
 const MEDIA_CONNECT_TIMEOUT_MS = 30000;
 
+// How many icecandidateerror reports a failure message quotes; a browser reports one per server URL.
+const CANDIDATE_ERRORS_QUOTED = 4;
+
 class Negotiator {
     #peer;
     #callbacks;
@@ -14,19 +17,30 @@ class Negotiator {
     #earlyCandidates = [];
     #watchdog;
     #closed = false;
+    #localCandidates = 0;
+    #candidateErrors = [];
 
     // localStream may be a promise: negotiation starts once the microphone is granted, and remote
     // signals that arrive meanwhile wait in line.
-    constructor({ iceServers, localStream, offerer, onSignal, onRemoteStream, onFailure,
+    // iceTransportPolicy "relay" makes the browser use TURN relays only.
+    constructor({ iceServers, iceTransportPolicy = "all", localStream, offerer, onSignal, onRemoteStream, onFailure,
                   PeerConnection = RTCPeerConnection }) {
         this.#callbacks = { onSignal, onRemoteStream, onFailure };
-        this.#peer = new PeerConnection({ iceServers: iceServers || [] });
+        this.#peer = new PeerConnection({ iceServers: iceServers || [], iceTransportPolicy });
         this.#peer.onicecandidate = event => {
             // The null end-of-candidates marker is not relayed: browsers finish checks without it.
             if (event.candidate) {
+                if (event.candidate.candidate) {
+                    this.#localCandidates++;
+                }
                 onSignal({ candidate: event.candidate.toJSON() });
             }
         };
+        // A TURN server that refuses the credentials (401) or cannot be reached is only reported
+        // here; under the relay policy it means there will be no candidate at all.
+        this.#peer.onicecandidateerror = event => this.#candidateErrors.push(
+            `${event.url || "ICE server"} ${event.errorCode}${event.errorText ? " " + event.errorText : ""}`);
+        this.#peer.onicegatheringstatechange = () => this.#gatheringStateChanged(iceTransportPolicy);
         this.#peer.ontrack = event => onRemoteStream(event.streams[0] || new MediaStream([event.track]));
         this.#peer.oniceconnectionstatechange = () => this.#iceStateChanged();
         // The ICE state tells "no answer came" (new) from "no network path" (checking).
@@ -91,6 +105,21 @@ class Negotiator {
         } catch (failure) {
             log.warn("ignored an ICE candidate the browser refused:", failure.message);
         }
+    }
+
+    // With no local candidate no path can ever be found: end the call now rather than after the
+    // watchdog's 30 s, and say why.
+    #gatheringStateChanged(policy) {
+        if (this.#peer.iceGatheringState !== "complete" || this.#localCandidates > 0) {
+            return;
+        }
+        const errors = [...new Set(this.#candidateErrors)];
+        const detail = errors.length > 0
+            ? errors.slice(0, CANDIDATE_ERRORS_QUOTED).join("; ")
+            : "no ICE server reported an error";
+        this.#fail(policy === "relay"
+            ? `no TURN relay could be allocated (iceTransportPolicy relay): ${detail}`
+            : `no ICE candidate could be gathered: ${detail}`);
     }
 
     #iceStateChanged() {

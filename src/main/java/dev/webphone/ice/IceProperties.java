@@ -12,9 +12,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param servers the servers, in the order the browser should try them; none by default, which is
  * enough on one machine or a LAN
+ * @param transportPolicy which paths browsers may use for media: "all" (direct when possible, TURN
+ * when not) or "relay" (always through a TURN server of "servers")
  */
 @ConfigurationProperties("webphone.ice")
-public record IceProperties(@DefaultValue List<Server> servers) {
+public record IceProperties(@DefaultValue List<Server> servers, @DefaultValue("all") IceTransportPolicy transportPolicy) {
+
+	public IceProperties {
+		servers = List.copyOf(servers);
+		// Under relay policy a browser without a TURN server gathers no candidate at all: every
+		// call would fail, so refuse to start instead.
+		if (transportPolicy == IceTransportPolicy.RELAY
+				&& servers.stream().noneMatch((server) -> server.urls().stream().anyMatch(Server::isTurnUrl))) {
+			throw new IllegalArgumentException(
+					"webphone.ice.transport-policy=relay needs a turn: or turns: server in webphone.ice.servers");
+		}
+	}
 
 	/**
 	 * One configured STUN or TURN server entry ("webphone.ice.servers[n].*"). A TURN entry
@@ -81,6 +94,10 @@ public record IceProperties(@DefaultValue List<Server> servers) {
 				return "Server[urls=" + this.urls + ", username=" + this.username + ", credential=****]";
 			}
 			return "Server[urls=" + this.urls + "]";
+		}
+
+		static boolean isTurnUrl(String url) {
+			return hasScheme(url, "turn:", "turns:");
 		}
 
 		private static boolean hasText(String value) {

@@ -37,6 +37,9 @@ public class IceServerProvider {
 			// Server.toString() masks passwords and secrets.
 			logger.info("ICE servers handed to browsers: {}", this.servers);
 		}
+		if (properties.transportPolicy() == IceTransportPolicy.RELAY) {
+			logger.info("ICE transport policy relay: all audio goes through the TURN servers");
+		}
 	}
 
 	/**

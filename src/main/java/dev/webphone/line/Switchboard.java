@@ -3,6 +3,7 @@ package dev.webphone.line;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -51,6 +52,23 @@ public class Switchboard implements DisposableBean {
 			.stream()
 			.map((spec) -> new Line(spec, this.presencePool))
 			.collect(Collectors.toUnmodifiableMap(Line::name, Function.identity()));
+	}
+
+	/** The names of the configured lines. */
+	public Set<String> lineNames() {
+		return this.lines.keySet();
+	}
+
+	/**
+	 * How many clients are connected to a line, counting one that is still joining.
+	 * @throws IllegalArgumentException when there is no such line
+	 */
+	public int clientCount(String lineName) {
+		Line line = this.lines.get(lineName);
+		if (line == null) {
+			throw new IllegalArgumentException("There is no webphone line '" + lineName + "'");
+		}
+		return line.clientCount();
 	}
 
 	/**

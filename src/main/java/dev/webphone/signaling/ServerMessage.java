@@ -29,8 +29,12 @@ sealed interface ServerMessage permits ServerMessage.AccessGranted, ServerMessag
 		ServerMessage.ClientState, ServerMessage.Incoming, ServerMessage.CallStateChanged, ServerMessage.Error,
 		Negotiation {
 
-	/** Joined {@code line} as {@code phoneNumber}. */
-	record AccessGranted(String line, String phoneNumber, List<IceServer> iceServers) implements ServerMessage {
+	/**
+	 * Joined {@code line} as {@code phoneNumber}; {@code iceServers} and {@code iceTransportPolicy}
+	 * ({@code all} or {@code relay}) go into every {@code RTCPeerConnection} of the client.
+	 */
+	record AccessGranted(String line, String phoneNumber, List<IceServer> iceServers, String iceTransportPolicy)
+			implements ServerMessage {
 	}
 
 	/** Not allowed on the line; the connection closes. */

@@ -3,8 +3,10 @@ package dev.webphone.signaling;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.webphone.ice.IceProperties;
 import dev.webphone.line.ErrorCode;
 import dev.webphone.line.Switchboard;
+import dev.webphone.metrics.SignalingMetrics;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
@@ -28,12 +30,19 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private final SignalingProperties properties;
 
+	private final SignalingMetrics metrics;
+
+	private final String iceTransportPolicy;
+
 	private final Set<SignalingSession> sessions = ConcurrentHashMap.newKeySet();
 
-	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties) {
+	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
+			SignalingMetrics metrics, IceProperties ice) {
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.properties = properties;
+		this.metrics = metrics;
+		this.iceTransportPolicy = ice.transportPolicy().value();
 	}
 
 	@Override
@@ -43,7 +52,8 @@ class SignalingHandler extends AbstractWebSocketHandler {
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(socket,
 				(int) this.properties.sendTimeLimit().toMillis(), (int) this.properties.sendBufferLimit().toBytes());
 		SignalingSession session = new SignalingSession(concurrent, this.codec, this.switchboard,
-				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()));
+				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
+				this.iceTransportPolicy);
 		socket.getAttributes().put(SESSION, session);
 		this.sessions.add(session);
 	}

@@ -14,6 +14,7 @@ import dev.webphone.line.ErrorCode;
 import dev.webphone.line.MediaSignal;
 import dev.webphone.line.SignalingException;
 import dev.webphone.line.Switchboard;
+import dev.webphone.metrics.SignalingMetrics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -37,18 +38,26 @@ final class SignalingSession implements ClientChannel {
 
 	private final RateLimit rateLimit;
 
+	private final SignalingMetrics metrics;
+
+	private final String iceTransportPolicy;
+
 	/** Set once the browser has joined a line; read by the closing thread too. */
 	private volatile Client client;
 
-	SignalingSession(WebSocketSession socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit) {
+	SignalingSession(WebSocketSession socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
+			SignalingMetrics metrics, String iceTransportPolicy) {
 		this.socket = socket;
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.rateLimit = rateLimit;
+		this.metrics = metrics;
+		this.iceTransportPolicy = iceTransportPolicy;
 	}
 
 	/** Handles one frame from the browser; a refused message is answered with an {@code error}. */
 	void receive(String frame) {
+		this.metrics.received();
 		try {
 			if (!this.rateLimit.tryAcquire()) {
 				throw new SignalingException(ErrorCode.RATE_LIMITED, "Too many messages; slow down");
@@ -98,6 +107,7 @@ final class SignalingSession implements ClientChannel {
 
 	/** The browser sent a frame the protocol has no place for. */
 	void refuse(ErrorCode code, String reason) {
+		this.metrics.received();
 		error(new SignalingException(code, reason));
 	}
 
@@ -120,7 +130,7 @@ final class SignalingSession implements ClientChannel {
 
 	@Override
 	public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
-		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers));
+		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers, this.iceTransportPolicy));
 	}
 
 	@Override
@@ -145,12 +155,14 @@ final class SignalingSession implements ClientChannel {
 
 	@Override
 	public void error(SignalingException error) {
+		this.metrics.error(error.code());
 		send(new ServerMessage.Error(error.code(), error.getMessage(), error.callId()));
 	}
 
 	private void send(ServerMessage message) {
 		try {
 			this.socket.sendMessage(new TextMessage(this.codec.encode(message)));
+			this.metrics.sent();
 		}
 		catch (IOException | RuntimeException ex) {
 			lost(ex);

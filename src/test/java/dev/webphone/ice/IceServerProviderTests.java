@@ -76,13 +76,14 @@ class IceServerProviderTests {
 						"WEBPHONE_ICE_SERVERS_1_URLS",
 						"turn:203.0.113.7:3478?transport=udp,turn:203.0.113.7:3478?transport=tcp",
 						"WEBPHONE_ICE_SERVERS_1_SHAREDSECRET", "from-env",
-						"WEBPHONE_ICE_SERVERS_1_CREDENTIALTTL", "1h")));
+						"WEBPHONE_ICE_SERVERS_1_CREDENTIALTTL", "1h", "WEBPHONE_ICE_TRANSPORTPOLICY", "relay")));
 		IceProperties properties = new Binder(ConfigurationPropertySources.from(sources))
 			.bindOrCreate("webphone.ice", IceProperties.class);
 		assertThat(properties.servers()).hasSize(2);
 		assertThat(properties.servers().get(1).urls()).hasSize(2);
 		assertThat(properties.servers().get(1).sharedSecret()).isEqualTo("from-env");
 		assertThat(properties.servers().get(1).credentialTtl()).isEqualTo(Duration.ofHours(1));
+		assertThat(properties.transportPolicy()).isEqualTo(IceTransportPolicy.RELAY);
 	}
 
 	@Test
@@ -126,6 +127,26 @@ class IceServerProviderTests {
 			.isThrownBy(() -> properties(Map.of("webphone.ice.servers[0].urls", "turn.example.org:3478")))
 			.havingRootCause()
 			.withMessageContaining("must start with stun:");
+	}
+
+	@Test
+	void transportPolicyIsAllUnlessRelayIsConfigured() {
+		assertThat(properties(Map.of()).transportPolicy()).isEqualTo(IceTransportPolicy.ALL);
+		IceProperties relay = properties(Map.of("webphone.ice.transport-policy", "relay",
+				"webphone.ice.servers[0].urls", "stun:turn.example.org:3478",
+				"webphone.ice.servers[1].urls", "turn:turn.example.org:3478",
+				"webphone.ice.servers[1].shared-secret", "s"));
+		assertThat(relay.transportPolicy()).isEqualTo(IceTransportPolicy.RELAY);
+		assertThat(relay.transportPolicy().value()).isEqualTo("relay");
+	}
+
+	@Test
+	void relayPolicyWithoutTurnServerIsRefusedAtStartUp() {
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> properties(Map.of("webphone.ice.transport-policy", "relay",
+					"webphone.ice.servers[0].urls", "stun:turn.example.org:3478")))
+			.havingRootCause()
+			.withMessageContaining("transport-policy=relay needs a turn: or turns: server");
 	}
 
 	private static IceServerProvider provider(Map<String, Object> properties) {

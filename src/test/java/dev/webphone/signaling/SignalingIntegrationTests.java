@@ -122,6 +122,15 @@ class SignalingIntegrationTests {
 	}
 
 	@Test
+	void accessGrantedCarriesTheIceConfiguration() throws Exception {
+		SignalingClient client = open();
+		client.send(Map.of("type", "connect", "line", "Webphone1"));
+		JsonNode granted = client.await("access-granted");
+		assertThat(granted.path("iceServers").isArray()).isTrue();
+		assertThat(granted.path("iceTransportPolicy").asString()).isEqualTo("all");
+	}
+
+	@Test
 	void aClientIsNeverToldAboutItself() throws Exception {
 		SignalingClient alone = join("Webphone1");
 		alone.assertReceivedNo("client-state");
