@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The webphone lines of the embedded phone system ({@code webphone.lines}).
  *
- * @param lines the lines; one open line {@code Webphone1} when none is configured, so that the
- * tutorial's {@code connect(address, "Webphone1")} works out of the box
+ * @param lines the lines; one open line 'Webphone1' when none is configured, so that the
+ * tutorial's 'connect(address, "Webphone1")' works out of the box
  */
 @ConfigurationProperties("webphone")
 public record LineProperties(List<Spec> lines) {
@@ -23,8 +23,8 @@ public record LineProperties(List<Spec> lines) {
 	/**
 	 * One webphone line.
 	 *
-	 * @param name what browsers pass to {@code connect()} to join the line
-	 * @param ringTimeout how long a call may ring before it ends as {@code NOT_ANSWERED}
+	 * @param name what browsers pass to 'connect()' to join the line
+	 * @param ringTimeout how long a call may ring before it ends as 'NOT_ANSWERED'
 	 * @param defaultRoute the number a call with an empty number goes to; none when empty
 	 * @param presence whether clients are told who else is online; turn it off on a line with
 	 * thousands of clients, where every join would otherwise be sent to all of them

@@ -10,7 +10,7 @@ import org.springframework.util.unit.DataSize;
 /**
  * The browsers' signalling connections ({@code webphone.signaling.*}).
  *
- * @param allowedOrigins origins (patterns such as {@code https://*.example.com} allowed) of pages on
+ * @param allowedOrigins origins (patterns such as 'https://*.example.com' allowed) of pages on
  * other servers that may use this server's signalling, as in the tutorial's WampServer set-up; pages
  * this server serves itself are always allowed
  * @param maxMessageSize the largest frame a browser may send; a larger one closes its connection
