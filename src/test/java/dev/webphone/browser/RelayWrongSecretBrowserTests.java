@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
-import dev.webphone.ice.Coturn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.webphone.ice.CoturnExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,7 +29,9 @@ class RelayWrongSecretBrowserTests {
 	/** Well under the client's 30 s media time-out, which would also end the call, but with ERROR. */
 	private static final Duration FAILS_WITHIN = Duration.ofSeconds(15);
 
-	private static Coturn coturn;
+	@RegisterExtension
+	static final CoturnExtension turn = CoturnExtension
+		.withSecret("the-secret-coturn-knows-" + Long.toHexString(System.nanoTime()));
 
 	@RegisterExtension
 	final Browsers browsers = Browsers.chromium();
@@ -39,22 +39,9 @@ class RelayWrongSecretBrowserTests {
 	@LocalServerPort
 	int port;
 
-	@BeforeAll
-	static void startCoturn() {
-		Coturn.requireInstalled();
-		coturn = Coturn.start("the-secret-coturn-knows-" + Long.toHexString(System.nanoTime()));
-	}
-
-	@AfterAll
-	static void stopCoturn() {
-		if (coturn != null) {
-			coturn.close();
-		}
-	}
-
 	@DynamicPropertySource
 	static void relayOnlyWithAnotherSecret(DynamicPropertyRegistry registry) {
-		registry.add("webphone.ice.servers[0].urls", () -> String.join(",", coturn.turnUrls()));
+		registry.add("webphone.ice.servers[0].urls", () -> String.join(",", turn.coturn().turnUrls()));
 		registry.add("webphone.ice.servers[0].shared-secret", () -> "not-the-secret-coturn-knows");
 		registry.add("webphone.ice.transport-policy", () -> "relay");
 	}
@@ -72,7 +59,7 @@ class RelayWrongSecretBrowserTests {
 		String failure = awaitEither(first, second,
 				(line) -> line.contains("failed: no TURN relay could be allocated"), FAILS_WITHIN);
 		Duration toFailure = Duration.ofNanos(System.nanoTime() - connected);
-		assertThat(failure).contains("401").contains("turn:" + coturn.host() + ":" + coturn.port());
+		assertThat(failure).contains("401").contains("turn:" + turn.coturn().host() + ":" + turn.coturn().port());
 		System.out.println("Relay with a wrong TURN secret failed " + toFailure.toMillis() + " ms after IN_CALL: "
 				+ failure);
 		// The tutorial page logs each call state; the failing side logs ERROR, the other COMPLETED at least.

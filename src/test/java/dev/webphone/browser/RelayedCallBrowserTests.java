@@ -2,9 +2,7 @@ package dev.webphone.browser;
 
 import java.util.Map;
 
-import dev.webphone.ice.Coturn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.webphone.ice.CoturnExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +26,8 @@ class RelayedCallBrowserTests {
 
 	private static final String SECRET = "relay-test-" + Long.toHexString(System.nanoTime());
 
-	private static Coturn coturn;
+	@RegisterExtension
+	static final CoturnExtension turn = CoturnExtension.withSecret(SECRET);
 
 	@RegisterExtension
 	final Browsers browsers = Browsers.chromium().withScriptOnEveryPage(PeerConnections.WATCH);
@@ -36,23 +35,10 @@ class RelayedCallBrowserTests {
 	@LocalServerPort
 	int port;
 
-	@BeforeAll
-	static void startCoturn() {
-		Coturn.requireInstalled();
-		coturn = Coturn.start(SECRET);
-	}
-
-	@AfterAll
-	static void stopCoturn() {
-		if (coturn != null) {
-			coturn.close();
-		}
-	}
-
-	/** Read when the context starts, which is after {@link #startCoturn()}. */
+	/** Read when the context starts, which is after {@link #turn} has started coturn. */
 	@DynamicPropertySource
 	static void relayOnly(DynamicPropertyRegistry registry) {
-		registry.add("webphone.ice.servers[0].urls", () -> String.join(",", coturn.turnUrls()));
+		registry.add("webphone.ice.servers[0].urls", () -> String.join(",", turn.coturn().turnUrls()));
 		registry.add("webphone.ice.servers[0].shared-secret", () -> SECRET);
 		registry.add("webphone.ice.transport-policy", () -> "relay");
 	}
@@ -71,13 +57,13 @@ class RelayedCallBrowserTests {
 		for (Browser browser : new Browser[] { low, high }) {
 			await().atMost(VoiceCallBrowserTests.CALL_SET_UP).untilAsserted(() -> {
 				Map<String, Object> path = PeerConnections.selectedPath(browser);
-				assertThat(path).as("ICE path of %s; coturn:%n%s", browser, coturn.log())
+				assertThat(path).as("ICE path of %s; coturn:%n%s", browser, turn.coturn().log())
 					.containsEntry("policy", "relay")
 					.containsEntry("pairState", "succeeded")
 					.containsEntry("local", "relay")
 					.containsEntry("remote", "relay");
 				assertThat((String) path.get("localUrl")).as("TURN server of the local candidate")
-					.startsWith("turn:" + coturn.host() + ":" + coturn.port());
+					.startsWith("turn:" + turn.coturn().host() + ":" + turn.coturn().port());
 			});
 		}
 	}

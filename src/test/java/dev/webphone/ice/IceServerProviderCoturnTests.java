@@ -6,9 +6,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,33 +19,21 @@ class IceServerProviderCoturnTests {
 
 	private static final String SECRET = "coturn-test-" + Long.toHexString(System.nanoTime());
 
-	private static Coturn coturn;
-
-	@BeforeAll
-	static void startCoturn() {
-		Coturn.requireInstalled();
-		coturn = Coturn.start(SECRET);
-	}
-
-	@AfterAll
-	static void stopCoturn() {
-		if (coturn != null) {
-			coturn.close();
-		}
-	}
+	@RegisterExtension
+	static final CoturnExtension turn = CoturnExtension.withSecret(SECRET);
 
 	@Test
 	void allocationWithIssuedCredentialsSucceeds() {
 		IceServer server = provider(SECRET, Clock.systemUTC()).iceServersFor("1001").get(0);
-		Coturn.AllocationResult result = coturn.allocate(server.username(), server.credential());
+		Coturn.AllocationResult result = turn.coturn().allocate(server.username(), server.credential());
 		assertThat(result.succeeded()).as("allocation as %s:%n%s%ncoturn:%n%s", server.username(), result.output(),
-				coturn.log()).isTrue();
+				turn.coturn().log()).isTrue();
 	}
 
 	@Test
 	void allocationWithCredentialsFromAnotherSecretFails() {
 		IceServer server = provider(SECRET + "-wrong", Clock.systemUTC()).iceServersFor("1001").get(0);
-		Coturn.AllocationResult result = coturn.allocate(server.username(), server.credential());
+		Coturn.AllocationResult result = turn.coturn().allocate(server.username(), server.credential());
 		assertThat(result.succeeded()).as(result.output()).isFalse();
 		assertThat(result.output()).contains("Cannot complete Allocation");
 	}
@@ -56,7 +43,7 @@ class IceServerProviderCoturnTests {
 		// Issued two hours ago with a one-hour lifetime: the right secret, but past its expiry.
 		Clock twoHoursAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
 		IceServer server = provider(SECRET, twoHoursAgo, "1h").iceServersFor("1001").get(0);
-		Coturn.AllocationResult result = coturn.allocate(server.username(), server.credential());
+		Coturn.AllocationResult result = turn.coturn().allocate(server.username(), server.credential());
 		assertThat(result.succeeded()).as(result.output()).isFalse();
 		assertThat(result.output()).contains("Cannot complete Allocation");
 	}
@@ -67,7 +54,7 @@ class IceServerProviderCoturnTests {
 
 	private static IceServerProvider provider(String secret, Clock clock, String ttl) {
 		return new IceServerProvider(IceServerProviderTests.properties(Map.of("webphone.ice.servers[0].urls",
-				String.join(",", coturn.turnUrls()), "webphone.ice.servers[0].shared-secret", secret,
+				String.join(",", turn.coturn().turnUrls()), "webphone.ice.servers[0].shared-secret", secret,
 				"webphone.ice.servers[0].credential-ttl", ttl)), clock);
 	}
 
