@@ -80,12 +80,18 @@ final class Line {
 	}
 
 	/**
-	 * Makes the client reachable by its number and announces it.
+	 * Makes the client reachable by its number.
 	 */
 	void add(Client client) {
 		this.clients.put(client.number(), client);
+	}
+
+	/**
+	 * Tells the client who is online and the others that it is; after it has been told its number.
+	 */
+	void announce(Client client) {
 		if (this.spec.presence()) {
-			this.presence.execute(() -> announce(client));
+			this.presence.execute(() -> introduce(client));
 		}
 	}
 
@@ -100,7 +106,7 @@ final class Line {
 		}
 	}
 
-	private void announce(Client joining) {
+	private void introduce(Client joining) {
 		for (Client other : this.announced.values()) {
 			joining.channel().clientState(other.number(), Presence.ONLINE, other.properties());
 			other.channel().clientState(joining.number(), Presence.ONLINE, joining.properties());

@@ -90,10 +90,11 @@ public class Switchboard implements DisposableBean {
 		Client client = new Client(line, line.allocateNumber(), properties, channel);
 		List<IceServer> ice = this.iceServers.iceServersFor(line.name() + "/" + client.number());
 		// Reachable as soon as it is told its number, and never called before that: a dial to it
-		// needs this monitor.
+		// needs this monitor. Presence is queued only once access-granted is sent, so it comes after.
 		synchronized (client) {
 			line.add(client);
 			channel.accessGranted(line.name(), client.number(), ice);
+			line.announce(client);
 		}
 		this.observers.forEach((observer) -> observer.clientJoined(line.name()));
 		return client;

@@ -94,6 +94,11 @@ public final class SignalingClient implements AutoCloseable {
 			.asString();
 	}
 
+	/** The first message this client received, once it has been awaited. */
+	public JsonNode firstMessage() {
+		return this.seen.get(0);
+	}
+
 	/** Waits for the next message of {@code type}, skipping others. */
 	public JsonNode await(String type) throws InterruptedException {
 		return await(type, (m) -> true);

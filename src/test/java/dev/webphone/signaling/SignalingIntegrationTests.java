@@ -35,7 +35,7 @@ class SignalingIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	private final List<SignalingClient> clients = new ArrayList<>();
+	private final List<SignalingClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void closeClients() throws Exception {
@@ -128,6 +128,24 @@ class SignalingIntegrationTests {
 		JsonNode granted = client.await("access-granted");
 		assertThat(granted.path("iceServers").isArray()).isTrue();
 		assertThat(granted.path("iceTransportPolicy").asString()).isEqualTo("all");
+	}
+
+	@Test
+	void accessGrantedAlwaysComesBeforeAnyPresence() throws Exception {
+		List<CompletableFuture<SignalingClient>> joining = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			joining.add(CompletableFuture.supplyAsync(() -> {
+				try {
+					return join("Webphone1");
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			}));
+		}
+		for (CompletableFuture<SignalingClient> client : joining) {
+			assertThat(client.join().firstMessage().path("type").asString()).isEqualTo("access-granted");
+		}
 	}
 
 	@Test
