@@ -21,7 +21,7 @@ import org.springframework.util.DigestUtils;
 class UpstreamScript {
 
 	/** How long a failure is remembered: short, so that a recovered upstream is noticed at once. */
-	private static final Duration FAILURE_CACHE_TIME = Duration.ofSeconds(1);
+	static final Duration FAILURE_CACHE_TIME = Duration.ofSeconds(1);
 
 	private final HttpClient http;
 
@@ -31,13 +31,21 @@ class UpstreamScript {
 
 	private final Duration cacheTime;
 
+	private final Duration failureCacheTime;
+
 	private final AtomicReference<Fetch> latest = new AtomicReference<>();
 
 	UpstreamScript(HttpClient http, Upstream upstream, Duration timeout, Duration cacheTime) {
+		this(http, upstream, timeout, cacheTime, FAILURE_CACHE_TIME);
+	}
+
+	UpstreamScript(HttpClient http, Upstream upstream, Duration timeout, Duration cacheTime,
+			Duration failureCacheTime) {
 		this.http = http;
 		this.upstream = upstream;
 		this.timeout = timeout;
 		this.cacheTime = cacheTime;
+		this.failureCacheTime = failureCacheTime;
 	}
 
 	/**
@@ -47,16 +55,23 @@ class UpstreamScript {
 	CompletableFuture<Script> get() {
 		while (true) {
 			Fetch current = this.latest.get();
-			if (current != null && current.isUsable(this.cacheTime, FAILURE_CACHE_TIME)) {
+			if (current != null && current.isUsable(this.cacheTime, this.failureCacheTime)) {
 				return current.result;
 			}
 			Fetch next = new Fetch();
 			if (this.latest.compareAndSet(current, next)) {
-				Script previous = (current != null) ? current.result.getNow(null) : null;
-				fetch(previous).whenComplete(next::complete);
+				fetch(lastScript(current)).whenComplete(next::complete);
 				return next.result;
 			}
 		}
+	}
+
+	/** The script {@code fetch} got, for revalidation; {@code null} if it got none. */
+	private static Script lastScript(Fetch fetch) {
+		if (fetch == null || !fetch.result.isDone() || fetch.result.isCompletedExceptionally()) {
+			return null;
+		}
+		return fetch.result.join();
 	}
 
 	Upstream upstream() {
