@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.webphone.line.Switchboard;
 import dev.webphone.signaling.SignalingClient;
@@ -23,6 +27,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,6 +127,68 @@ class RelayIntegrationTests {
 		bob.send(Map.of("type", "hangup", "callId", "c1"));
 		ann.awaitCallState("c1", "COMPLETED");
 		bob.awaitCallState("c1", "COMPLETED");
+	}
+
+	@Test
+	void twoHundredBrowsersAtOnceMakeAHundredCallsEachOnItsOwnUpstreamConnection() throws Exception {
+		int browsers = 200;
+		URI endpoint = URI.create("ws://localhost:" + this.port + "/webphone/ws");
+		StandardWebSocketClient webSockets = new StandardWebSocketClient();
+		// Jetty's client container starts on its first connection, and not safely from several at once.
+		SignalingClient.open(webSockets, endpoint, new WebSocketHttpHeaders()).close();
+		await().atMost(SignalingClient.WAIT).until(() -> upstream.connectionCount() == 0);
+		ExecutorService pool = Executors.newFixedThreadPool(20);
+		try {
+			long start = System.nanoTime();
+			List<Future<SignalingClient>> joining = new ArrayList<>();
+			for (int i = 0; i < browsers; i++) {
+				joining.add(pool.submit(() -> {
+					SignalingClient client = SignalingClient.open(webSockets, endpoint, new WebSocketHttpHeaders());
+					client.send(Map.of("type", "connect", "line", "Webphone1"));
+					client.awaitAnyOrder("access-granted", (m) -> true);
+					return client;
+				}));
+			}
+			List<SignalingClient> crowd = new ArrayList<>();
+			for (Future<SignalingClient> client : joining) {
+				crowd.add(client.get(60, TimeUnit.SECONDS));
+			}
+			this.clients.addAll(crowd);
+			long joined = System.nanoTime();
+			assertThat(upstream.connectionCount()).isEqualTo(browsers);
+			assertThat(crowd.stream().map(SignalingClient::number).distinct()).hasSize(browsers);
+
+			List<Future<?>> calls = new ArrayList<>();
+			for (int i = 0; i < browsers / 2; i++) {
+				SignalingClient caller = crowd.get(i);
+				SignalingClient callee = crowd.get(browsers / 2 + i);
+				String callId = "crowd" + i;
+				calls.add(pool.submit(() -> {
+					caller.send(Map.of("type", "dial", "callId", callId, "to", callee.number()));
+					caller.awaitCallState(callId, "RINGING");
+					callee.await("incoming", (m) -> callId.equals(m.path("callId").asString()));
+					callee.send(Map.of("type", "accept", "callId", callId));
+					caller.awaitCallState(callId, "IN_CALL");
+					callee.awaitCallState(callId, "IN_CALL");
+					caller.send(Map.of("type", "sdp", "callId", callId, "description",
+							Map.of("type", "offer", "sdp", "v=0 " + callId)));
+					assertThat(callee.await("sdp").path("description").path("sdp").asString()).isEqualTo("v=0 " + callId);
+					callee.send(Map.of("type", "hangup", "callId", callId));
+					caller.awaitCallState(callId, "COMPLETED");
+					callee.awaitCallState(callId, "COMPLETED");
+					return null;
+				}));
+			}
+			for (Future<?> call : calls) {
+				call.get(60, TimeUnit.SECONDS);
+			}
+			long called = System.nanoTime();
+			System.out.printf("Relay: %d browsers joined in %d ms; %d calls set up, negotiated and hung up in %d ms%n",
+					browsers, (joined - start) / 1_000_000, browsers / 2, (called - joined) / 1_000_000);
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test
