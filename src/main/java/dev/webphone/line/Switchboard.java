@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import dev.webphone.ice.IceServer;
 import dev.webphone.ice.IceServerProvider;
 import dev.webphone.line.Call.Role;
+import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -28,6 +29,7 @@ import org.springframework.stereotype.Service;
  * each client is collected in an {@link Outbox} and sent once the monitors are released.
  */
 @Service
+@ConditionalOnEmbeddedLine
 public class Switchboard implements DisposableBean {
 
 	private static final String MERGED = "merged";

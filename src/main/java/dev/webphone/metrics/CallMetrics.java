@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.webphone.line.CallObserver;
 import dev.webphone.line.CallState;
+import dev.webphone.system.ConditionalOnEmbeddedLine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
  * the first call, and an event costs an array lookup and an atomic add.
  */
 @Component
+@ConditionalOnEmbeddedLine
 class CallMetrics implements CallObserver {
 
 	static final String ACTIVE = "webphone.calls.active";

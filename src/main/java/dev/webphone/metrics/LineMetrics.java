@@ -1,6 +1,7 @@
 package dev.webphone.metrics;
 
 import dev.webphone.line.Switchboard;
+import dev.webphone.system.ConditionalOnEmbeddedLine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -11,6 +12,7 @@ import org.springframework.stereotype.Component;
  * drift from who is really connected.
  */
 @Component
+@ConditionalOnEmbeddedLine
 class LineMetrics implements MeterBinder {
 
 	static final String CLIENTS = "webphone.clients";

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import dev.webphone.line.ErrorCode;
+import dev.webphone.system.ConditionalOnEmbeddedLine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
@@ -13,6 +14,7 @@ import org.springframework.stereotype.Component;
  * the counters are looked up once, here, and never by tag per message.
  */
 @Component
+@ConditionalOnEmbeddedLine
 public class SignalingMetrics {
 
 	static final String MESSAGES = "webphone.signaling.messages";

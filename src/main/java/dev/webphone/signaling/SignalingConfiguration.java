@@ -1,5 +1,6 @@
 package dev.webphone.signaling;
 
+import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -13,6 +14,7 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 @EnableScheduling
+@ConditionalOnEmbeddedLine
 class SignalingConfiguration implements WebSocketConfigurer {
 
 	/** Where browsers open their signalling WebSocket. */

@@ -7,6 +7,7 @@ import dev.webphone.ice.IceProperties;
 import dev.webphone.line.ErrorCode;
 import dev.webphone.line.Switchboard;
 import dev.webphone.metrics.SignalingMetrics;
+import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
@@ -20,6 +21,7 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * The signalling endpoint: hands each connection's frames to its {@link SignalingSession}.
  */
 @Component
+@ConditionalOnEmbeddedLine
 class SignalingHandler extends AbstractWebSocketHandler {
 
 	private static final String SESSION = SignalingSession.class.getName();

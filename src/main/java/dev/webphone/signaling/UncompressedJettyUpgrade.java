@@ -24,12 +24,16 @@ import org.springframework.web.socket.server.RequestUpgradeStrategy;
  * <p>Every browser offers permessage-deflate, and Jetty keeps a Deflater (native zlib memory outside
  * the heap) per connection once it has sent anything compressed: with it a 512 MB server holds about
  * 10,000 idle browsers, without it 19,000. Signalling frames are small, so compression buys nothing.
+ * Relay mode upgrades its browsers' connections the same way.
  */
-class UncompressedJettyUpgrade implements RequestUpgradeStrategy {
+public class UncompressedJettyUpgrade implements RequestUpgradeStrategy {
 
 	private final SignalingProperties properties;
 
-	UncompressedJettyUpgrade(SignalingProperties properties) {
+	/**
+	 * @param properties the idle timeout and the frame size limit every connection gets
+	 */
+	public UncompressedJettyUpgrade(SignalingProperties properties) {
 		this.properties = properties;
 	}
 

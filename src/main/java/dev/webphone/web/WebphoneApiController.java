@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -22,6 +23,7 @@ import org.springframework.web.context.request.WebRequest;
  * the documented globals leak.
  */
 @RestController
+@ConditionalOnEmbeddedLine
 class WebphoneApiController {
 
 	private static final String DIRECTORY = "webphone-api/";

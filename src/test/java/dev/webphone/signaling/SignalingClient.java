@@ -16,6 +16,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.WebSocketClient;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import tools.jackson.databind.JsonNode;
@@ -44,8 +45,8 @@ public final class SignalingClient implements AutoCloseable {
 
 	private volatile CloseStatus closeStatus;
 
-	private SignalingClient(URI uri, WebSocketHttpHeaders headers) throws Exception {
-		this.session = new StandardWebSocketClient().execute(new TextWebSocketHandler() {
+	private SignalingClient(WebSocketClient client, URI uri, WebSocketHttpHeaders headers) throws Exception {
+		this.session = client.execute(new TextWebSocketHandler() {
 			@Override
 			protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 				SignalingClient.this.inbox.add(json.readTree(message.getPayload()));
@@ -65,7 +66,15 @@ public final class SignalingClient implements AutoCloseable {
 	}
 
 	public static SignalingClient open(URI uri, WebSocketHttpHeaders headers) throws Exception {
-		return new SignalingClient(uri, headers);
+		return new SignalingClient(new StandardWebSocketClient(), uri, headers);
+	}
+
+	/**
+	 * Opens a connection through {@code client}; tests that open hundreds share one client rather
+	 * than start a WebSocket container for each.
+	 */
+	public static SignalingClient open(WebSocketClient client, URI uri, WebSocketHttpHeaders headers) throws Exception {
+		return new SignalingClient(client, uri, headers);
 	}
 
 	/** Opens a connection and joins {@code line}; returns once access is granted. */
@@ -119,6 +128,19 @@ public final class SignalingClient implements AutoCloseable {
 			}
 			skipped.add(message);
 		}
+	}
+
+	/**
+	 * A message of {@code type} that matches, whether it was already received (perhaps skipped by an
+	 * earlier wait) or is still to come; for messages whose order relative to others is not defined.
+	 */
+	public JsonNode awaitAnyOrder(String type, Predicate<JsonNode> matching) throws InterruptedException {
+		for (JsonNode message : this.seen) {
+			if (type.equals(message.path("type").asString()) && matching.test(message)) {
+				return message;
+			}
+		}
+		return await(type, matching);
 	}
 
 	/** Waits for the call state of {@code callId} to become {@code state}; returns the message. */

@@ -1,0 +1,41 @@
+package dev.webphone.relay;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Where the relay finds the upstream's script and signalling, given its base URL.
+ */
+class UpstreamTests {
+
+	@Test
+	void anHttpUpstreamIsReachedOverWs() {
+		Upstream upstream = Upstream.of("http://pbx.example:7777");
+		assertThat(upstream.script()).hasToString("http://pbx.example:7777/WebphoneAPI");
+		assertThat(upstream.signaling()).hasToString("ws://pbx.example:7777/webphone/ws");
+	}
+
+	@Test
+	void anHttpsUpstreamIsReachedOverWssUnderItsPathPrefix() {
+		Upstream upstream = Upstream.of(" https://example.com/phone/ ");
+		assertThat(upstream.script()).hasToString("https://example.com/phone/WebphoneAPI");
+		assertThat(upstream.signaling()).hasToString("wss://example.com/phone/webphone/ws");
+	}
+
+	@Test
+	void anIpv6UpstreamKeepsItsBrackets() {
+		assertThat(Upstream.of("http://[::1]:7777").signaling()).hasToString("ws://[::1]:7777/webphone/ws");
+	}
+
+	@Test
+	void somethingThatIsNotABaseUrlStopsTheStartUpWithAReason() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Upstream.of("pbx.example:7777"))
+			.withMessageContaining("webphone.relay.upstream");
+		assertThatIllegalArgumentException().isThrownBy(() -> Upstream.of("ws://pbx.example:7777"))
+			.withMessageContaining("http://");
+		assertThatIllegalArgumentException().isThrownBy(() -> Upstream.of("http://pbx.example:7777/?line=1"));
+	}
+
+}
