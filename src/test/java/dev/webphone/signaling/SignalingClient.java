@@ -130,19 +130,6 @@ public final class SignalingClient implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * A message of {@code type} that matches, whether it was already received (perhaps skipped by an
-	 * earlier wait) or is still to come; for messages whose order relative to others is not defined.
-	 */
-	public JsonNode awaitAnyOrder(String type, Predicate<JsonNode> matching) throws InterruptedException {
-		for (JsonNode message : this.seen) {
-			if (type.equals(message.path("type").asString()) && matching.test(message)) {
-				return message;
-			}
-		}
-		return await(type, matching);
-	}
-
 	/** Waits for the call state of {@code callId} to become {@code state}; returns the message. */
 	public JsonNode awaitCallState(String callId, String state) throws InterruptedException {
 		return await("call-state",
