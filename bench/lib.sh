@@ -23,10 +23,17 @@ raise_fd_limit() {
   log "ulimit -n $(ulimit -n)"
 }
 
+# Builds both; SERVER_JAR=path skips the server's build and runs that jar instead (to compare two
+# versions on the same machine, one run after the other).
 build() {
-  log "building the server jar and the load generator"
-  (cd "$ROOT" && ./mvnw -q -B -DskipTests package && ./mvnw -q -B -f bench/loadgen/pom.xml package)
-  SERVER_JAR="$(ls "$ROOT"/target/webphone-*.jar | grep -v plain | head -n 1)"
+  if [[ -n "${SERVER_JAR:-}" ]]; then
+    log "server jar given: $SERVER_JAR; building the load generator"
+  else
+    log "building the server jar and the load generator"
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
+    SERVER_JAR="$(ls "$ROOT"/target/webphone-*.jar | grep -v plain | head -n 1)"
+  fi
+  (cd "$ROOT" && ./mvnw -q -B -f bench/loadgen/pom.xml package)
   LOADGEN_CP="$ROOT/bench/loadgen/target/classes:$(cat "$ROOT/bench/loadgen/target/classpath.txt")"
 }
 

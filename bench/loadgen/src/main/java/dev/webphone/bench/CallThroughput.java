@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,6 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * both have seen {@code COMPLETED} the next call starts. Runs for {@code --warmup} (not counted) and
  * then {@code --duration}. Set-up latency is from sending {@code dial} to the caller's
  * {@code IN_CALL}.
+ *
+ * <p>Each pair dials at most {@code --calls-per-pair} times a second (default 20): the server allows a
+ * browser 50 messages a second, and a caller sends two per call. Offered load therefore grows with
+ * {@code --pairs}; the server's capacity shows where set-ups per second stop following it.
  */
 final class CallThroughput {
 
@@ -26,6 +33,8 @@ final class CallThroughput {
 		Duration warmup = options.duration("warmup", "5s");
 		Duration duration = options.duration("duration", "30s");
 		Duration stuckAfter = options.duration("stuck-after", "10s");
+		long minGap = (long) (1e9 / options.number("calls-per-pair", 20));
+		ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
 		try (Fleet fleet = new Fleet(uri, line, options.number("in-flight", 200), options.number("threads", 4))) {
 			Duration took = fleet.open(pairs * 2, options.duration("connect-deadline", "120s"));
 			int granted = fleet.granted();
@@ -42,7 +51,7 @@ final class CallThroughput {
 			List<Pair> all = new ArrayList<>();
 			for (int i = 0; i < pairs; i++) {
 				all.add(new Pair(i, fleet.browsers().get(2 * i), fleet.browsers().get(2 * i + 1), stats, measureFrom,
-						stopAt));
+						stopAt, minGap, pacer));
 			}
 			all.forEach(Pair::next);
 			long hardStop = stopAt + stuckAfter.toNanos();
@@ -57,6 +66,7 @@ final class CallThroughput {
 					break;
 				}
 			}
+			pacer.shutdownNow();
 			long stuck = all.stream().filter((pair) -> !pair.finished()).count();
 			long[] latencies = all.stream().flatMapToLong(Pair::latencies).toArray();
 			Arrays.sort(latencies);
@@ -117,6 +127,10 @@ final class CallThroughput {
 
 		private final long stopAt;
 
+		private final long minGap;
+
+		private final ScheduledExecutorService pacer;
+
 		private long[] latencies = new long[1024];
 
 		private int latencyCount;
@@ -137,7 +151,10 @@ final class CallThroughput {
 
 		private volatile boolean finished;
 
-		Pair(int index, Browser caller, Browser callee, Stats stats, long measureFrom, long stopAt) {
+		Pair(int index, Browser caller, Browser callee, Stats stats, long measureFrom, long stopAt, long minGap,
+				ScheduledExecutorService pacer) {
+			this.minGap = minGap;
+			this.pacer = pacer;
 			this.index = index;
 			this.caller = caller;
 			this.callee = callee;
@@ -149,6 +166,21 @@ final class CallThroughput {
 		}
 
 		synchronized void next() {
+			long now = System.nanoTime();
+			if (now >= this.stopAt) {
+				this.finished = true;
+				return;
+			}
+			long due = this.dialledAt + this.minGap;
+			if (this.seq > 0 && now < due) {
+				this.pacer.schedule(this::dial, due - now, TimeUnit.NANOSECONDS);
+			}
+			else {
+				dial();
+			}
+		}
+
+		private synchronized void dial() {
 			if (System.nanoTime() >= this.stopAt) {
 				this.finished = true;
 				return;
