@@ -31,7 +31,7 @@ log "before: heap after GC ${base_heap} KiB, RSS ${base_rss} KiB, threads $(thre
 
 log "connecting $CLIENTS clients (presence=$PRESENCE), holding ${HOLD}s, server ping every $PING"
 loadgen 900 idle --url="ws://127.0.0.1:$PORT/webphone/ws" --line=Bench --clients="$CLIENTS" --hold="${HOLD}s" \
-  --in-flight="$IN_FLIGHT" > "$OUT/loadgen.log" 2>&1 &
+  --in-flight="$IN_FLIGHT" --presence="$PRESENCE" > "$OUT/loadgen.log" 2>&1 &
 LOADGEN_PID=$!
 
 for _ in $(seq 1 900); do

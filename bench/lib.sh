@@ -42,8 +42,10 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 # start_server JVM_AND_APP_ARGS...: the server on 127.0.0.1:$PORT with a 512 MB heap.
 start_server() {
   port_free || { log "port $PORT is in use; set PORT"; exit 1; }
-  log "starting the server: -Xms512m -Xmx512m $*"
-  java -Xms512m -Xmx512m -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$OUT/server-gc.log" \
+  log "starting the server: -Xms512m -Xmx512m -XX:+AlwaysPreTouch $*"
+  # AlwaysPreTouch makes the whole heap resident at start, so that RSS growth is memory outside
+  # the heap (native buffers, zlib, thread stacks), which -Xmx does not cap.
+  java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$OUT/server-gc.log" \
     ${SERVER_JVM_OPTS:-} -jar "$SERVER_JAR" \
     --server.address=127.0.0.1 --server.port="$PORT" --logging.level.root=WARN "$@" \
     > "$OUT/server.log" 2>&1 &
@@ -80,11 +82,14 @@ loadgen() {
   exec timeout "$limit" java -Xms1g -Xmx3g ${LOADGEN_JVM_OPTS:-} -cp "$LOADGEN_CP" dev.webphone.bench.LoadGenerator "$@"
 }
 
-# Heap in use after a full collection, in KiB.
+# Heap in use right after a full collection, in KiB, as the GC log states it (GC.heap_info, a moment
+# later, would count what the server allocated in between).
 heap_after_gc_kib() {
   jcmd "$SERVER_PID" GC.run > /dev/null
-  jcmd "$SERVER_PID" GC.heap_info | tee "$OUT/heap-info-$1.txt" \
-    | sed -n 's/.*heap *total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -n 1
+  jcmd "$SERVER_PID" GC.heap_info > "$OUT/heap-info-$1.txt"
+  grep 'Pause Full (Diagnostic Command)' "$OUT/server-gc.log" | tail -n 1 \
+    | sed -n 's/.*->\([0-9]*\)\([KMG]\)(.*/\1 \2/p' \
+    | awk '{print ($2 == "G") ? $1 * 1048576 : ($2 == "M") ? $1 * 1024 : $1}'
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }

@@ -23,6 +23,9 @@ public final class Browser implements Session.Listener.AutoDemanding {
 
 	private volatile int pings;
 
+	/** {@code client-state} messages seen; written by this connection's delivering thread only. */
+	private volatile int presenceMessages;
+
 	private volatile boolean closed;
 
 	private volatile int closeCode;
@@ -57,6 +60,9 @@ public final class Browser implements Session.Listener.AutoDemanding {
 			this.phoneNumber = Wire.field(message, "phoneNumber");
 			settle();
 			return;
+		}
+		if (message.startsWith("{\"type\":\"client-state\"")) {
+			this.presenceMessages++;
 		}
 		this.handler.accept(this, message);
 	}
@@ -119,6 +125,10 @@ public final class Browser implements Session.Listener.AutoDemanding {
 
 	int pings() {
 		return this.pings;
+	}
+
+	int presenceMessages() {
+		return this.presenceMessages;
 	}
 
 	int closeCode() {
