@@ -51,5 +51,8 @@ heap="$(heap_after_gc_kib after)"
   echo "server CPU during the run: $(awk -v a="$server_cpu_after" -v b="$server_cpu_before" 'BEGIN {printf "%.1f", a - b}') s; generator CPU: ${gen_cpu} s (whole run, including connecting and JIT warm-up)"
   echo "server threads: $(threads); heap after full GC at the end: ${heap} KiB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "generator finished cleanly: $gen_ok"
-  [[ "${JFR:-0}" == 1 ]] && echo "flight recording: $OUT/server.jfr (written when the server stops)"
+  if [[ "${JFR:-0}" == 1 ]]; then echo "flight recording: $OUT/server.jfr (written when the server stops)"; fi
 } | tee -a "$OUT/summary.txt"
+
+# Fail the command when the generator saw failures (it exits non-zero then).
+[[ "$gen_ok" == yes ]]

@@ -67,3 +67,6 @@ held="${held:-0}"
   echo "class histogram, top 20 (full list in $OUT/class-histogram.txt):"
   sed -n '1,23p' "$OUT/class-histogram.txt"
 } | tee -a "$OUT/summary.txt"
+
+# Fail the command when the generator saw failures (it exits non-zero then).
+[[ "$gen_ok" == yes ]]
