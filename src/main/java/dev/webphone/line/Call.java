@@ -2,7 +2,6 @@ package dev.webphone.line;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One call between two clients of a line, and the single authority on its state.
@@ -36,8 +35,6 @@ final class Call {
 	private CallState state = CallState.RINGING;
 
 	private final List<CallState> history = new ArrayList<>(4);
-
-	private ScheduledFuture<?> ringTimer;
 
 	Call(Client caller, Client callee, String callId, CallType type) {
 		this.caller = caller;
@@ -99,15 +96,7 @@ final class Call {
 	CallState apply(CallEvent event, Role by) {
 		this.state = next(this.state, event, by);
 		this.history.add(this.state);
-		if (this.state != CallState.RINGING && this.ringTimer != null) {
-			this.ringTimer.cancel(false);
-			this.ringTimer = null;
-		}
 		return this.state;
-	}
-
-	void setRingTimer(ScheduledFuture<?> ringTimer) {
-		this.ringTimer = ringTimer;
 	}
 
 	/**

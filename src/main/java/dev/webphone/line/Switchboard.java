@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -40,15 +38,16 @@ public class Switchboard implements DisposableBean {
 
 	private final List<CallObserver> observers;
 
-	private final ScheduledThreadPoolExecutor ringTimers;
+	private final RingTimers ringTimers;
 
 	private final ExecutorService presencePool;
 
 	Switchboard(LineProperties properties, IceServerProvider iceServers, ObjectProvider<CallObserver> observers) {
 		this.iceServers = iceServers;
 		this.observers = observers.orderedStream().toList();
-		this.ringTimers = new ScheduledThreadPoolExecutor(1, new CustomizableThreadFactory("ring-timer-"));
-		this.ringTimers.setRemoveOnCancelPolicy(true);
+		this.ringTimers = new RingTimers(
+				RingTimers.tickFor(properties.lines().stream().map(LineProperties.Spec::ringTimeout).toList()),
+				this::ringTimedOut);
 		this.presencePool = Executors.newFixedThreadPool(2, new CustomizableThreadFactory("presence-"));
 		this.lines = properties.lines()
 			.stream()
@@ -177,8 +176,7 @@ public class Switchboard implements DisposableBean {
 			Call call = new Call(caller, callee, callId, type);
 			caller.setCall(call);
 			callee.setCall(call);
-			call.setRingTimer(this.ringTimers.schedule(() -> ringTimedOut(call),
-					caller.line().spec().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+			this.ringTimers.start(call);
 			outbox.add(() -> caller.channel().callState(callId, CallState.RINGING, callee.number(), null, null));
 			outbox.add(() -> callee.channel().incoming(callId, caller.number(), type, caller.properties()));
 			this.observers.forEach((o) -> o.callStateChanged(caller.lineName(), null, CallState.RINGING, Duration.ZERO));
@@ -195,6 +193,7 @@ public class Switchboard implements DisposableBean {
 		outbox.add(() -> callee.channel()
 			.callState(supersededId, CallState.COMPLETED, ringing.caller().number(), MERGED, null));
 		ringing.mergeAnswer(calleeDialId);
+		this.ringTimers.stop(ringing);
 		announce(ringing, CallState.RINGING, null, outbox);
 	}
 
@@ -293,6 +292,9 @@ public class Switchboard implements DisposableBean {
 	private void change(Call call, CallEvent event, Role by, String reason, Outbox outbox) {
 		CallState from = call.state();
 		CallState to = call.apply(event, by);
+		if (from == CallState.RINGING && to != CallState.RINGING) {
+			this.ringTimers.stop(call);
+		}
 		if (to.isFinal()) {
 			call.caller().setCall(null);
 			call.callee().setCall(null);
@@ -323,6 +325,11 @@ public class Switchboard implements DisposableBean {
 		this.observers.forEach((observer) -> observer.callStateChanged(caller.lineName(), null, outcome, Duration.ZERO));
 	}
 
+	/** How many calls are ringing, waiting for an answer or their ring timeout. */
+	int ringingCount() {
+		return this.ringTimers.ringingCount();
+	}
+
 	/** Runs {@code action} holding both clients' monitors, always taken in the same order. */
 	private static void lockBoth(Client a, Client b, Runnable action) {
 		Client first = (a.order < b.order) ? a : b;
@@ -336,7 +343,7 @@ public class Switchboard implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.ringTimers.shutdownNow();
+		this.ringTimers.shutdown();
 		this.presencePool.shutdownNow();
 	}
 

@@ -1,0 +1,107 @@
+package dev.webphone.line;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import dev.webphone.ice.IceServer;
+import dev.webphone.ice.IceServerProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * The switchboard without a transport: what its clients are told, and what it keeps per call.
+ */
+class SwitchboardTests {
+
+	private final Switchboard switchboard = switchboard();
+
+	@AfterEach
+	void stop() {
+		this.switchboard.destroy();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Switchboard switchboard() {
+		IceServerProvider ice = mock(IceServerProvider.class);
+		given(ice.iceServersFor(anyString())).willReturn(List.of());
+		ObjectProvider<CallObserver> observers = mock(ObjectProvider.class);
+		given(observers.orderedStream()).willAnswer((invocation) -> Stream.empty());
+		LineProperties lines = new LineProperties(
+				List.of(new LineProperties.Spec("Test", Duration.ofSeconds(60), "", false, 1001, 0)));
+		return new Switchboard(lines, ice, observers);
+	}
+
+	private Client join() {
+		return this.switchboard.join("Test", Map.of(), new Recorder());
+	}
+
+	private static List<String> heard(Client client) {
+		return ((Recorder) client.channel()).states;
+	}
+
+	@Test
+	void noCallStaysOnTheRingTimersOnceItStopsRinging() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "answered", b.number(), CallType.AUDIO);
+		assertThat(this.switchboard.ringingCount()).isOne();
+		this.switchboard.accept(b, "answered");
+		this.switchboard.hangUp(a, "answered", null);
+		this.switchboard.dial(a, "declined", b.number(), CallType.AUDIO);
+		this.switchboard.reject(b, "declined");
+		this.switchboard.dial(a, "abandoned", b.number(), CallType.AUDIO);
+		this.switchboard.hangUp(a, "abandoned", null);
+		this.switchboard.dial(a, "merged", b.number(), CallType.AUDIO);
+		this.switchboard.dial(b, "merged-back", a.number(), CallType.AUDIO);
+		this.switchboard.hangUp(b, "merged-back", null);
+		this.switchboard.dial(a, "left", b.number(), CallType.AUDIO);
+		this.switchboard.leave(b);
+		assertThat(this.switchboard.ringingCount()).isZero();
+		assertThat(heard(a)).containsExactly("answered RINGING", "answered IN_CALL", "answered COMPLETED",
+				"declined RINGING", "declined REJECTED", "abandoned RINGING", "abandoned COMPLETED", "merged RINGING",
+				"merged IN_CALL", "merged COMPLETED", "left RINGING", "left COMPLETED");
+	}
+
+	/** Records the call states a client is told, as "callId STATE". */
+	private static final class Recorder implements ClientChannel {
+
+		final List<String> states = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
+		}
+
+		@Override
+		public void clientState(String phoneNumber, Presence status, Map<String, Object> properties) {
+		}
+
+		@Override
+		public void incoming(String callId, String from, CallType callType, Map<String, Object> properties) {
+		}
+
+		@Override
+		public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
+			this.states.add(callId + " " + state);
+		}
+
+		@Override
+		public void signal(String callId, MediaSignal signal) {
+		}
+
+		@Override
+		public void error(SignalingException error) {
+			throw error;
+		}
+
+	}
+
+}
