@@ -8,14 +8,15 @@ import dev.webphone.line.ErrorCode;
 import dev.webphone.line.Switchboard;
 import dev.webphone.metrics.SignalingMetrics;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
+import org.eclipse.jetty.websocket.api.Session;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
  * The signalling endpoint: hands each connection's frames to its {@link SignalingSession}.
@@ -49,11 +50,9 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession socket) {
-		// Sends come from many threads (other clients' calls, presence, pings): the decorator
-		// serialises them and bounds what may queue up for a slow browser.
-		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(socket,
-				(int) this.properties.sendTimeLimit().toMillis(), (int) this.properties.sendBufferLimit().toBytes());
-		SignalingSession session = new SignalingSession(concurrent, this.codec, this.switchboard,
+		BrowserSocket browser = new BrowserSocket(((NativeWebSocketSession) socket).getNativeSession(Session.class),
+				this.properties.sendBufferLimit().toBytes());
+		SignalingSession session = new SignalingSession(browser, this.codec, this.switchboard,
 				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
 				this.iceTransportPolicy);
 		socket.getAttributes().put(SESSION, session);

@@ -17,7 +17,6 @@ import org.springframework.util.unit.DataSize;
  * @param pingInterval how often the server pings each browser, which keeps idle connections open and
  * finds dead ones
  * @param idleTimeout how long a connection may be silent (pongs count) before it is closed
- * @param sendTimeLimit how long a send to one slow browser may take before its connection is closed
  * @param sendBufferLimit how much may wait for one slow browser before its connection is closed
  * @param rateBurst how many messages a browser may send in a burst
  * @param ratePerSecond how many messages a browser may send per second, on average
@@ -25,7 +24,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("webphone.signaling")
 public record SignalingProperties(@DefaultValue List<String> allowedOrigins,
 		@DefaultValue("64KB") DataSize maxMessageSize, @DefaultValue("25s") Duration pingInterval,
-		@DefaultValue("70s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
+		@DefaultValue("70s") Duration idleTimeout,
 		@DefaultValue("512KB") DataSize sendBufferLimit, @DefaultValue("200") int rateBurst,
 		@DefaultValue("50") int ratePerSecond) {
 

@@ -1,6 +1,5 @@
 package dev.webphone.signaling;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -15,12 +14,7 @@ import dev.webphone.line.MediaSignal;
 import dev.webphone.line.SignalingException;
 import dev.webphone.line.Switchboard;
 import dev.webphone.metrics.SignalingMetrics;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PingMessage;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
+import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
  * One browser's signalling connection: decodes what it sends into calls on the {@link Switchboard},
@@ -28,9 +22,7 @@ import org.springframework.web.socket.WebSocketSession;
  */
 final class SignalingSession implements ClientChannel {
 
-	private static final Log logger = LogFactory.getLog(SignalingSession.class);
-
-	private final WebSocketSession socket;
+	private final BrowserSocket socket;
 
 	private final SignalingCodec codec;
 
@@ -45,7 +37,7 @@ final class SignalingSession implements ClientChannel {
 	/** Set once the browser has joined a line; read by the closing thread too. */
 	private volatile Client client;
 
-	SignalingSession(WebSocketSession socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
+	SignalingSession(BrowserSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
 			SignalingMetrics metrics, String iceTransportPolicy) {
 		this.socket = socket;
 		this.codec = codec;
@@ -69,7 +61,7 @@ final class SignalingSession implements ClientChannel {
 		}
 		catch (AccessDeniedException ex) {
 			send(new ServerMessage.AccessDenied(ex.getMessage()));
-			close(CloseStatus.POLICY_VIOLATION.withReason("access denied"));
+			this.socket.close(StatusCode.POLICY_VIOLATION, "access denied");
 		}
 	}
 
@@ -120,12 +112,7 @@ final class SignalingSession implements ClientChannel {
 	}
 
 	void ping() {
-		try {
-			this.socket.sendMessage(new PingMessage());
-		}
-		catch (IOException | RuntimeException ex) {
-			lost(ex);
-		}
+		this.socket.ping();
 	}
 
 	@Override
@@ -160,27 +147,8 @@ final class SignalingSession implements ClientChannel {
 	}
 
 	private void send(ServerMessage message) {
-		try {
-			this.socket.sendMessage(new TextMessage(this.codec.encode(message)));
+		if (this.socket.send(this.codec.encode(message))) {
 			this.metrics.sent();
-		}
-		catch (IOException | RuntimeException ex) {
-			lost(ex);
-		}
-	}
-
-	/** A send failed or overflowed: the browser is unreachable, so its connection goes. */
-	private void lost(Exception ex) {
-		logger.debug("Closing unreachable connection " + this.socket.getId(), ex);
-		close(CloseStatus.SESSION_NOT_RELIABLE);
-	}
-
-	private void close(CloseStatus status) {
-		try {
-			this.socket.close(status);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not close connection " + this.socket.getId(), ex);
 		}
 	}
 

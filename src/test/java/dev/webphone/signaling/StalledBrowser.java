@@ -1,0 +1,102 @@
+package dev.webphone.signaling;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * A browser that stops reading: a plain socket that speaks just enough WebSocket to join a line and
+ * send a few frames, then never reads what the server sends.
+ */
+final class StalledBrowser implements AutoCloseable {
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private final Socket socket;
+
+	private final DataInputStream in;
+
+	private final OutputStream out;
+
+	StalledBrowser(int port) throws IOException {
+		this.socket = new Socket();
+		// A small receive window, so that the server's side fills up quickly.
+		this.socket.setReceiveBufferSize(4096);
+		this.socket.connect(new InetSocketAddress("localhost", port), 5000);
+		this.socket.setSoTimeout(10_000);
+		this.in = new DataInputStream(this.socket.getInputStream());
+		this.out = this.socket.getOutputStream();
+		byte[] key = new byte[16];
+		random.nextBytes(key);
+		this.out.write(("GET /webphone/ws HTTP/1.1\r\nHost: localhost:" + port
+				+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+				+ Base64.getEncoder().encodeToString(key) + "\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
+		String status = readHeaders(this.in);
+		if (!status.startsWith("HTTP/1.1 101")) {
+			throw new IOException("Upgrade refused: " + status);
+		}
+	}
+
+	/** Sends one masked text frame, as browsers must. */
+	void send(String text) throws IOException {
+		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+		ByteArrayOutputStream frame = new ByteArrayOutputStream();
+		frame.write(0x81);
+		if (payload.length < 126) {
+			frame.write(0x80 | payload.length);
+		}
+		else {
+			frame.write(0x80 | 126);
+			frame.write(payload.length >> 8);
+			frame.write(payload.length & 0xff);
+		}
+		byte[] mask = new byte[4];
+		random.nextBytes(mask);
+		frame.write(mask);
+		for (int i = 0; i < payload.length; i++) {
+			frame.write(payload[i] ^ mask[i % 4]);
+		}
+		this.out.write(frame.toByteArray());
+		this.out.flush();
+	}
+
+	/** Reads one unfragmented text frame (short enough for a 16-bit length). */
+	String receive() throws IOException {
+		int opcode = this.in.readUnsignedByte() & 0x0f;
+		int length = this.in.readUnsignedByte() & 0x7f;
+		if (length == 126) {
+			length = this.in.readUnsignedShort();
+		}
+		byte[] payload = this.in.readNBytes(length);
+		if (opcode != 1) {
+			throw new IOException("Expected a text frame, got opcode " + opcode);
+		}
+		return new String(payload, StandardCharsets.UTF_8);
+	}
+
+	private static String readHeaders(InputStream in) throws IOException {
+		StringBuilder headers = new StringBuilder();
+		while (!headers.toString().endsWith("\r\n\r\n")) {
+			int next = in.read();
+			if (next < 0) {
+				throw new IOException("Connection closed during the handshake: " + headers);
+			}
+			headers.append((char) next);
+		}
+		return headers.toString();
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.socket.close();
+	}
+
+}
