@@ -1,7 +1,6 @@
 package dev.webphone.browser;
 
 import dev.webphone.relay.UpstreamPhoneSystem;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,16 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class RelayVoiceCallBrowserTests {
 
+	@RegisterExtension
 	static final UpstreamPhoneSystem upstream = UpstreamPhoneSystem.start();
 
 	@DynamicPropertySource
 	static void relayToTheUpstream(DynamicPropertyRegistry registry) {
 		registry.add("webphone.relay.upstream", upstream::url);
-	}
-
-	@AfterAll
-	static void stopTheUpstream() {
-		upstream.close();
 	}
 
 	@RegisterExtension

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.webphone.line.Switchboard;
 import dev.webphone.signaling.SignalingClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -45,16 +45,12 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class RelayIntegrationTests {
 
+	@RegisterExtension
 	static final UpstreamPhoneSystem upstream = UpstreamPhoneSystem.start();
 
 	@DynamicPropertySource
 	static void relayToTheUpstream(DynamicPropertyRegistry registry) {
 		registry.add("webphone.relay.upstream", upstream::url);
-	}
-
-	@AfterAll
-	static void stopTheUpstream() {
-		upstream.close();
 	}
 
 	@LocalServerPort

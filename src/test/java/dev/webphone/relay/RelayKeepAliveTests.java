@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.webphone.signaling.SignalingClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,16 +25,12 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class RelayKeepAliveTests {
 
+	@RegisterExtension
 	static final UpstreamPhoneSystem upstream = UpstreamPhoneSystem.start();
 
 	@DynamicPropertySource
 	static void relayToTheUpstream(DynamicPropertyRegistry registry) {
 		registry.add("webphone.relay.upstream", upstream::url);
-	}
-
-	@AfterAll
-	static void stopTheUpstream() {
-		upstream.close();
 	}
 
 	@LocalServerPort

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.webphone.signaling.SignalingClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 class RelayUpstreamLostTests {
 
+	@RegisterExtension
 	static final UpstreamPhoneSystem upstream = UpstreamPhoneSystem.start();
 
 	@DynamicPropertySource
@@ -37,11 +38,6 @@ class RelayUpstreamLostTests {
 		registry.add("webphone.relay.upstream", upstream::url);
 		// Health must notice the loss quickly in this test; the script cache is what it reuses.
 		registry.add("webphone.relay.script-cache-time", () -> "200ms");
-	}
-
-	@AfterAll
-	static void stopTheUpstream() {
-		upstream.close();
 	}
 
 	@LocalServerPort

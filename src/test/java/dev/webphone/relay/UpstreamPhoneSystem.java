@@ -6,15 +6,22 @@ import java.util.stream.Stream;
 
 import dev.webphone.WebphoneApplication;
 import dev.webphone.signaling.SignalingConnections;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A real phone system for relay tests: a second instance of this server, in embedded mode, on a
- * port of its own.
+ * port of its own. Registered as an extension it is stopped after the class's tests:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final UpstreamPhoneSystem upstream = UpstreamPhoneSystem.start();
+ * }</pre>
  */
-public final class UpstreamPhoneSystem implements AutoCloseable {
+public final class UpstreamPhoneSystem implements AutoCloseable, AfterAllCallback {
 
 	private final ConfigurableApplicationContext context;
 
@@ -57,6 +64,11 @@ public final class UpstreamPhoneSystem implements AutoCloseable {
 	@Override
 	public void close() {
 		this.context.close();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext extensionContext) {
+		close();
 	}
 
 }
