@@ -28,20 +28,17 @@ final class Call {
 
 	private String calleeLegId;
 
-	private final CallType type;
-
 	private final long startedNanos;
 
 	private CallState state = CallState.RINGING;
 
 	private final List<CallState> history = new ArrayList<>(4);
 
-	Call(Client caller, Client callee, String callId, CallType type) {
+	Call(Client caller, Client callee, String callId) {
 		this.caller = caller;
 		this.callee = callee;
 		this.callerLegId = callId;
 		this.calleeLegId = callId;
-		this.type = type;
 		this.startedNanos = System.nanoTime();
 		this.history.add(this.state);
 	}
@@ -151,9 +148,6 @@ final class Call {
 		return this.callee;
 	}
 
-	CallType type() {
-		return this.type;
-	}
 
 	CallState state() {
 		return this.state;

@@ -1,6 +1,5 @@
 package dev.webphone.line;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,9 +74,6 @@ final class Line {
 		return this.clients.get(number);
 	}
 
-	Collection<Client> clients() {
-		return this.clients.values();
-	}
 
 	/**
 	 * Makes the client reachable by its number.

@@ -173,7 +173,7 @@ public class Switchboard implements DisposableBean {
 			refuse(caller, callId, callee.number(), CallState.BUSY, "The other party is in another call", outbox);
 		}
 		else {
-			Call call = new Call(caller, callee, callId, type);
+			Call call = new Call(caller, callee, callId);
 			caller.setCall(call);
 			callee.setCall(call);
 			this.ringTimers.start(call);

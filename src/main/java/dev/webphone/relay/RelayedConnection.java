@@ -127,10 +127,6 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 		}
 	}
 
-	/** How many bytes are waiting to be taken by the browser and by the upstream. */
-	long unsent() {
-		return this.unsentToBrowser.get() + this.unsentToUpstream.get();
-	}
 
 	@Override
 	public void onWebSocketOpen(Session session) {

@@ -58,10 +58,6 @@ final class BrowserSocket {
 		this.session.close(code, reason, Callback.NOOP);
 	}
 
-	/** How many characters are queued but not yet written to the browser. */
-	long unsent() {
-		return this.unsent.get();
-	}
 
 	private void failed(Throwable failure) {
 		logger.debug("Disconnecting unreachable " + this.session.getRemoteSocketAddress(), failure);

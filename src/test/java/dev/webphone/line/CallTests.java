@@ -79,7 +79,7 @@ class CallTests {
 		Line line = new Line(new LineProperties(null).lines().get(0), Runnable::run);
 		Client caller = new Client(line, line.allocateNumber(), Map.of(), null);
 		Client callee = new Client(line, line.allocateNumber(), Map.of(), null);
-		Call call = new Call(caller, callee, "c1", CallType.AUDIO);
+		Call call = new Call(caller, callee, "c1");
 		assertThat(call.apply(CallEvent.DECLINE, Role.CALLEE)).isEqualTo(CallState.REJECTED);
 		assertThat(call.history()).containsExactly(CallState.RINGING, CallState.REJECTED);
 		assertThat(call.stateSeenBy(Role.CALLER)).isEqualTo(CallState.REJECTED);
@@ -91,7 +91,7 @@ class CallTests {
 		Line line = new Line(new LineProperties(null).lines().get(0), Runnable::run);
 		Client caller = new Client(line, line.allocateNumber(), Map.of(), null);
 		Client callee = new Client(line, line.allocateNumber(), Map.of(), null);
-		Call call = new Call(caller, callee, "from-caller", CallType.AUDIO);
+		Call call = new Call(caller, callee, "from-caller");
 		call.mergeAnswer("from-callee");
 		assertThat(call.state()).isEqualTo(CallState.IN_CALL);
 		assertThat(call.legIdOf(caller)).isEqualTo("from-caller");

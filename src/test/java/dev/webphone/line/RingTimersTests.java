@@ -29,7 +29,7 @@ class RingTimersTests {
 		Line line = new Line(new LineProperties.Spec("Test", ringTimeout, "", false, 1, 0), Runnable::run);
 		Client caller = new Client(line, line.allocateNumber(), Map.of(), null);
 		Client callee = new Client(line, line.allocateNumber(), Map.of(), null);
-		return new Call(caller, callee, "c1", CallType.AUDIO);
+		return new Call(caller, callee, "c1");
 	}
 
 	@Test
