@@ -179,6 +179,10 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 		long size = frame.size();
 		if (unsent.addAndGet(size) > this.bufferLimit) {
 			unsent.addAndGet(-size);
+			if (to == this.browser) {
+				// A close frame would queue behind everything the browser is not reading.
+				this.browser.disconnect();
+			}
 			synchronized (this) {
 				end(StatusCode.TRY_AGAIN_LATER, "too far behind", null);
 			}

@@ -15,7 +15,7 @@ import java.util.Base64;
  * A browser that stops reading: a plain socket that speaks just enough WebSocket to join a line and
  * send a few frames, then never reads what the server sends.
  */
-final class StalledBrowser implements AutoCloseable {
+public final class StalledBrowser implements AutoCloseable {
 
 	private static final SecureRandom random = new SecureRandom();
 
@@ -25,7 +25,7 @@ final class StalledBrowser implements AutoCloseable {
 
 	private final OutputStream out;
 
-	StalledBrowser(int port) throws IOException {
+	public StalledBrowser(int port) throws IOException {
 		this.socket = new Socket();
 		// A small receive window, so that the server's side fills up quickly.
 		this.socket.setReceiveBufferSize(4096);
@@ -46,7 +46,7 @@ final class StalledBrowser implements AutoCloseable {
 	}
 
 	/** Sends one masked text frame, as browsers must. */
-	void send(String text) throws IOException {
+	public void send(String text) throws IOException {
 		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
 		ByteArrayOutputStream frame = new ByteArrayOutputStream();
 		frame.write(0x81);
@@ -69,7 +69,7 @@ final class StalledBrowser implements AutoCloseable {
 	}
 
 	/** Reads one unfragmented text frame (short enough for a 16-bit length). */
-	String receive() throws IOException {
+	public String receive() throws IOException {
 		int opcode = this.in.readUnsignedByte() & 0x0f;
 		int length = this.in.readUnsignedByte() & 0x7f;
 		if (length == 126) {
