@@ -83,6 +83,8 @@ class VoiceCallBrowserTests {
 					.as("microphone released in " + browser)
 					.isEqualTo(true);
 			});
+			// A clean console: the tutorial's users follow the call there.
+			assertThat(browser.consoleLines()).as("console of " + browser).noneMatch((line) -> line.startsWith("SEVERE"));
 		}
 	}
 
