@@ -30,7 +30,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -303,17 +302,8 @@ class RelayIntegrationTests {
 	void aBrowserThatStopsReadingIsDroppedAtOnceAndItsCallEnds() throws Exception {
 		RelayHandler relay = this.context.getBean(RelayHandler.class);
 		SignalingClient caller = join("Webphone1");
-		try (StalledBrowser stalled = new StalledBrowser(this.port)) {
-			stalled.send("{\"type\":\"connect\",\"line\":\"Webphone1\"}");
-			String number = JsonMapper.builder().build().readTree(stalled.receive()).path("phoneNumber").asString();
-			caller.send(Map.of("type", "dial", "callId", "flood", "to", number));
-			caller.awaitCallState("flood", "RINGING");
-			stalled.send("{\"type\":\"accept\",\"callId\":\"flood\"}");
-			caller.awaitCallState("flood", "IN_CALL");
-			String sdp = "v=0 " + "x".repeat(50_000);
-			for (int i = 0; i < 150; i++) {
-				caller.send(Map.of("type", "sdp", "callId", "flood", "description", Map.of("type", "offer", "sdp", sdp)));
-			}
+		try (StalledBrowser stalled = StalledBrowser.inCallWith(caller, "flood", this.port)) {
+			StalledBrowser.flood(caller, "flood");
 			caller.awaitCallState("flood", "COMPLETED");
 			// Gone from the relay too, not waiting for a close handshake it will never answer.
 			await().atMost(SignalingClient.WAIT).until(() -> relay.connectionCount() == 1);

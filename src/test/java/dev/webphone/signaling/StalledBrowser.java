@@ -10,6 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Map;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A browser that stops reading: a plain socket that speaks just enough WebSocket to join a line and
@@ -18,6 +21,8 @@ import java.util.Base64;
 public final class StalledBrowser implements AutoCloseable {
 
 	private static final SecureRandom random = new SecureRandom();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final Socket socket;
 
@@ -42,6 +47,32 @@ public final class StalledBrowser implements AutoCloseable {
 		String status = readHeaders(this.in);
 		if (!status.startsWith("HTTP/1.1 101")) {
 			throw new IOException("Upgrade refused: " + status);
+		}
+	}
+
+	/**
+	 * Joins {@code Webphone1} on the server at {@code port}, answers a call from {@code caller} with id
+	 * {@code callId}, and from then on reads nothing.
+	 */
+	public static StalledBrowser inCallWith(SignalingClient caller, String callId, int port) throws Exception {
+		StalledBrowser stalled = new StalledBrowser(port);
+		stalled.send("{\"type\":\"connect\",\"line\":\"Webphone1\"}");
+		String number = json.readTree(stalled.receive()).path("phoneNumber").asString();
+		caller.send(Map.of("type", "dial", "callId", callId, "to", number));
+		caller.awaitCallState(callId, "RINGING");
+		stalled.send("{\"type\":\"accept\",\"callId\":\"" + callId + "\"}");
+		caller.awaitCallState(callId, "IN_CALL");
+		return stalled;
+	}
+
+	/**
+	 * Makes {@code caller} send far more through the call than socket buffers and a send-buffer limit
+	 * of up to 512 KB can take: 150 session descriptions of 50,000 characters.
+	 */
+	public static void flood(SignalingClient caller, String callId) throws IOException {
+		String sdp = "v=0 " + "x".repeat(50_000);
+		for (int i = 0; i < 150; i++) {
+			caller.send(Map.of("type", "sdp", "callId", callId, "description", Map.of("type", "offer", "sdp", sdp)));
 		}
 	}
 
