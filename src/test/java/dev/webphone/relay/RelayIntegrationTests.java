@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.webphone.line.Switchboard;
+import dev.webphone.signaling.OpenClients;
 import dev.webphone.signaling.SignalingClient;
 import dev.webphone.signaling.StalledBrowser;
 import org.junit.jupiter.api.AfterEach;
@@ -62,27 +63,16 @@ class RelayIntegrationTests {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	private final List<SignalingClient> clients = new ArrayList<>();
+	@RegisterExtension
+	final OpenClients clients = new OpenClients();
 
 	@AfterEach
 	void closeClients() throws Exception {
-		for (SignalingClient client : this.clients) {
-			client.close();
-		}
+		this.clients.closeAll();
 		await().atMost(SignalingClient.WAIT).until(() -> upstream.connectionCount() == 0);
 	}
 
-	private SignalingClient join(String line) throws Exception {
-		SignalingClient client = SignalingClient.joined(this.port, line);
-		this.clients.add(client);
-		return client;
-	}
 
-	private SignalingClient open() throws Exception {
-		SignalingClient client = SignalingClient.open(this.port);
-		this.clients.add(client);
-		return client;
-	}
 
 	@Test
 	void theEmbeddedLineIsNotRunning() {
@@ -92,10 +82,10 @@ class RelayIntegrationTests {
 
 	@Test
 	void browsersJoinSeeEachOtherCallAndHangUpThroughTheRelay() throws Exception {
-		SignalingClient ann = open();
+		SignalingClient ann = this.clients.open();
 		ann.send(Map.of("type", "connect", "line", "Webphone1", "properties", Map.of("nickname", "Ann")));
 		ann.await("access-granted");
-		SignalingClient bob = open();
+		SignalingClient bob = this.clients.open();
 		bob.send(Map.of("type", "connect", "line", "Webphone1"));
 		bob.await("access-granted");
 		assertThat(bob.firstMessage().path("type").asString()).isEqualTo("access-granted");
@@ -149,7 +139,7 @@ class RelayIntegrationTests {
 			for (Future<SignalingClient> client : joining) {
 				crowd.add(client.get(60, TimeUnit.SECONDS));
 			}
-			this.clients.addAll(crowd);
+			crowd.forEach(this.clients::add);
 			long joined = System.nanoTime();
 			assertThat(upstream.connectionCount()).isEqualTo(browsers);
 			assertThat(crowd.stream().map(SignalingClient::number).distinct()).hasSize(browsers);
@@ -189,7 +179,7 @@ class RelayIntegrationTests {
 
 	@Test
 	void whatABrowserSendsBeforeTheUpstreamAnswersArrivesInOrder() throws Exception {
-		SignalingClient client = open();
+		SignalingClient client = this.clients.open();
 		client.send(Map.of("type", "connect", "line", "Webphone1"));
 		for (int i = 1; i <= 5; i++) {
 			client.sendRaw("{\"type\":\"marker" + i + "\"}");
@@ -203,7 +193,7 @@ class RelayIntegrationTests {
 
 	@Test
 	void theUpstreamsRefusalAndCloseReachTheBrowser() throws Exception {
-		SignalingClient client = open();
+		SignalingClient client = this.clients.open();
 		client.send(Map.of("type", "connect", "line", "NoSuchLine"));
 		assertThat(client.await("access-denied").path("reason").asString()).contains("NoSuchLine");
 		assertThat(client.awaitClosed().getCode()).isEqualTo(1008);
@@ -211,9 +201,9 @@ class RelayIntegrationTests {
 
 	@Test
 	void aBrowserThatLeavesTakesItsUpstreamConnectionWithIt() throws Exception {
-		SignalingClient ann = join("Webphone1");
-		SignalingClient bob = join("Webphone1");
-		SignalingClient cid = join("Webphone1");
+		SignalingClient ann = this.clients.join("Webphone1");
+		SignalingClient bob = this.clients.join("Webphone1");
+		SignalingClient cid = this.clients.join("Webphone1");
 		assertThat(upstream.connectionCount()).isEqualTo(3);
 		ann.close();
 		await().atMost(SignalingClient.WAIT).until(() -> upstream.connectionCount() == 2);
@@ -228,8 +218,8 @@ class RelayIntegrationTests {
 
 	@Test
 	void aBrowserThatLeavesMidCallEndsTheCallForTheOtherParty() throws Exception {
-		SignalingClient ann = join("Webphone1");
-		SignalingClient bob = join("Webphone1");
+		SignalingClient ann = this.clients.join("Webphone1");
+		SignalingClient bob = this.clients.join("Webphone1");
 		ann.send(Map.of("type", "dial", "callId", "c2", "to", bob.number()));
 		bob.await("incoming");
 		bob.send(Map.of("type", "accept", "callId", "c2"));
@@ -256,7 +246,7 @@ class RelayIntegrationTests {
 
 	@Test
 	void framesLargerThanTheLimitCloseTheBrowserAndItsUpstreamConnection() throws Exception {
-		SignalingClient client = join("Webphone1");
+		SignalingClient client = this.clients.join("Webphone1");
 		client.sendRaw("{\"type\":\"marker\",\"padding\":\"" + "x".repeat(70 * 1024) + "\"}");
 		assertThat(client.awaitClosed().getCode()).isEqualTo(1009);
 		await().atMost(SignalingClient.WAIT).until(() -> upstream.connectionCount() == 0);
@@ -301,7 +291,7 @@ class RelayIntegrationTests {
 	@Test
 	void aBrowserThatStopsReadingIsDroppedAtOnceAndItsCallEnds() throws Exception {
 		RelayHandler relay = this.context.getBean(RelayHandler.class);
-		SignalingClient caller = join("Webphone1");
+		SignalingClient caller = this.clients.join("Webphone1");
 		try (StalledBrowser stalled = StalledBrowser.inCallWith(caller, "flood", this.port)) {
 			StalledBrowser.flood(caller, "flood");
 			caller.awaitCallState("flood", "COMPLETED");

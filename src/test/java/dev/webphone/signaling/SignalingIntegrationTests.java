@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -35,26 +35,11 @@ class SignalingIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	private final List<SignalingClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+	@RegisterExtension
+	final OpenClients clients = new OpenClients();
 
-	@AfterEach
-	void closeClients() throws Exception {
-		for (SignalingClient client : this.clients) {
-			client.close();
-		}
-	}
 
-	private SignalingClient join(String line) throws Exception {
-		SignalingClient client = SignalingClient.joined(this.port, line);
-		this.clients.add(client);
-		return client;
-	}
 
-	private SignalingClient open() throws Exception {
-		SignalingClient client = SignalingClient.open(this.port);
-		this.clients.add(client);
-		return client;
-	}
 
 	private static Map<String, String> dial(String callId, String to) {
 		return Map.of("type", "dial", "callId", callId, "to", to);
@@ -76,17 +61,17 @@ class SignalingIntegrationTests {
 
 	@Test
 	void joiningALineGivesEachConnectionANewNumber() throws Exception {
-		SignalingClient first = join("Webphone1");
-		SignalingClient second = join("Webphone1");
+		SignalingClient first = this.clients.join("Webphone1");
+		SignalingClient second = this.clients.join("Webphone1");
 		first.close();
-		SignalingClient third = join("Webphone1");
+		SignalingClient third = this.clients.join("Webphone1");
 		assertThat(List.of(first.number(), second.number(), third.number())).doesNotHaveDuplicates()
 			.allMatch((number) -> number.matches("\\d+"));
 	}
 
 	@Test
 	void accessToAnUnknownLineIsDeniedAndTheConnectionClosed() throws Exception {
-		SignalingClient client = open();
+		SignalingClient client = this.clients.open();
 		client.send(Map.of("type", "connect", "line", "NoSuchLine"));
 		assertThat(client.await("access-denied").path("reason").asString()).contains("NoSuchLine");
 		assertThat(client.awaitClosed().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
@@ -94,23 +79,23 @@ class SignalingIntegrationTests {
 
 	@Test
 	void aFullLineDeniesAccessUntilASeatIsFree() throws Exception {
-		SignalingClient first = join("Small");
-		SignalingClient second = open();
+		SignalingClient first = this.clients.join("Small");
+		SignalingClient second = this.clients.open();
 		second.send(Map.of("type", "connect", "line", "Small"));
 		assertThat(second.await("access-denied").path("reason").asString()).contains("full");
 		first.close();
-		SignalingClient third = open();
+		SignalingClient third = this.clients.open();
 		third.send(Map.of("type", "connect", "line", "Small"));
 		third.await("access-granted");
 	}
 
 	@Test
 	void presenceIsAnnouncedInBothDirectionsWithProperties() throws Exception {
-		SignalingClient ann = open();
+		SignalingClient ann = this.clients.open();
 		ann.send(Map.of("type", "connect", "line", "Webphone1", "properties", Map.of("nickname", "Ann")));
 		ann.await("access-granted");
 		this.clients.add(ann);
-		SignalingClient bob = join("Webphone1");
+		SignalingClient bob = this.clients.join("Webphone1");
 		JsonNode annSeenByBob = bob.await("client-state", (m) -> ann.number().equals(m.path("phoneNumber").asString()));
 		assertThat(annSeenByBob.path("status").asString()).isEqualTo("ONLINE");
 		assertThat(annSeenByBob.path("properties").path("nickname").asString()).isEqualTo("Ann");
@@ -123,7 +108,7 @@ class SignalingIntegrationTests {
 
 	@Test
 	void accessGrantedCarriesTheIceConfiguration() throws Exception {
-		SignalingClient client = open();
+		SignalingClient client = this.clients.open();
 		client.send(Map.of("type", "connect", "line", "Webphone1"));
 		JsonNode granted = client.await("access-granted");
 		assertThat(granted.path("iceServers").isArray()).isTrue();
@@ -136,7 +121,7 @@ class SignalingIntegrationTests {
 		for (int i = 0; i < 40; i++) {
 			joining.add(CompletableFuture.supplyAsync(() -> {
 				try {
-					return join("Webphone1");
+					return this.clients.join("Webphone1");
 				}
 				catch (Exception ex) {
 					throw new IllegalStateException(ex);
@@ -150,14 +135,14 @@ class SignalingIntegrationTests {
 
 	@Test
 	void aClientIsNeverToldAboutItself() throws Exception {
-		SignalingClient alone = join("Webphone1");
+		SignalingClient alone = this.clients.join("Webphone1");
 		alone.assertReceivedNo("client-state");
 	}
 
 	@Test
 	void dialRingAcceptAndHangUp() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
 		a.send(dial("call-1", b.number()));
 		JsonNode ringing = a.awaitCallState("call-1", "RINGING");
 		assertThat(ringing.path("otherParty").asString()).isEqualTo(b.number());
@@ -179,9 +164,9 @@ class SignalingIntegrationTests {
 
 	@Test
 	void aCallToAClientInAnotherCallIsBusy() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
-		SignalingClient c = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
+		SignalingClient c = this.clients.join("Webphone1");
 		connect(a, b, "ab");
 		c.send(dial("cb", b.number()));
 		c.awaitCallState("cb", "BUSY");
@@ -190,16 +175,16 @@ class SignalingIntegrationTests {
 
 	@Test
 	void aCallToANumberNobodyHasIsNotFound() throws Exception {
-		SignalingClient a = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
 		a.send(dial("nobody", "999999"));
 		assertThat(a.awaitCallState("nobody", "NOT_FOUND").path("reason").asString()).contains("999999");
 	}
 
 	@Test
 	void anEmptyNumberGoesToTheLinesDefaultRoute() throws Exception {
-		SignalingClient operator = join("Routed");
+		SignalingClient operator = this.clients.join("Routed");
 		assertThat(operator.number()).isEqualTo("2001");
-		SignalingClient caller = join("Routed");
+		SignalingClient caller = this.clients.join("Routed");
 		caller.send(dial("to-operator", ""));
 		caller.awaitCallState("to-operator", "RINGING");
 		operator.await("incoming", (m) -> "to-operator".equals(m.path("callId").asString()));
@@ -207,8 +192,8 @@ class SignalingIntegrationTests {
 
 	@Test
 	void theCallerHangingUpWhileRingingEndsTheCallForBoth() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
 		a.send(dial("cancelled", b.number()));
 		b.await("incoming");
 		a.send(onCall("hangup", "cancelled"));
@@ -220,8 +205,8 @@ class SignalingIntegrationTests {
 
 	@Test
 	void theCalleeRejectingIsRejectedForTheCaller() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
 		a.send(dial("declined", b.number()));
 		b.await("incoming");
 		b.send(onCall("reject", "declined"));
@@ -231,21 +216,21 @@ class SignalingIntegrationTests {
 
 	@Test
 	void aPartyDisconnectingMidCallCompletesTheCallForTheOther() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
 		connect(a, b, "dropped");
 		b.close();
 		assertThat(a.awaitCallState("dropped", "COMPLETED").path("reason").asString()).contains("disconnected");
 		// The one left can call again at once.
-		SignalingClient c = join("Webphone1");
+		SignalingClient c = this.clients.join("Webphone1");
 		a.send(dial("again", c.number()));
 		a.awaitCallState("again", "RINGING");
 	}
 
 	@Test
 	void aCallNobodyAnswersEndsAsNotAnswered() throws Exception {
-		SignalingClient a = join("Quick");
-		SignalingClient b = join("Quick");
+		SignalingClient a = this.clients.join("Quick");
+		SignalingClient b = this.clients.join("Quick");
 		a.send(dial("unanswered", b.number()));
 		b.await("incoming");
 		a.awaitCallState("unanswered", "NOT_ANSWERED");
@@ -254,8 +239,8 @@ class SignalingIntegrationTests {
 
 	@RepeatedTest(10)
 	void twoClientsDiallingEachOtherAtOnceEndInOneConnectedCall() throws Exception {
-		SignalingClient a = join("Quick");
-		SignalingClient b = join("Quick");
+		SignalingClient a = this.clients.join("Quick");
+		SignalingClient b = this.clients.join("Quick");
 		CompletableFuture<Void> aDials = CompletableFuture.runAsync(() -> send(a, dial("from-a", b.number())));
 		CompletableFuture<Void> bDials = CompletableFuture.runAsync(() -> send(b, dial("from-b", a.number())));
 		CompletableFuture.allOf(aDials, bDials).join();
@@ -285,9 +270,9 @@ class SignalingIntegrationTests {
 
 	@Test
 	void sessionDescriptionsAndCandidatesReachOnlyTheOtherParty() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
-		SignalingClient c = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
+		SignalingClient c = this.clients.join("Webphone1");
 		connect(a, b, "private");
 		a.send(Map.of("type", "sdp", "callId", "private", "description", Map.of("type", "offer", "sdp", "v=0 offer")));
 		assertThat(b.await("sdp").path("description").path("sdp").asString()).isEqualTo("v=0 offer");
@@ -307,8 +292,8 @@ class SignalingIntegrationTests {
 
 	@Test
 	void negotiationBeforeTheCallIsAnsweredIsRefused() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
 		a.send(dial("early", b.number()));
 		b.await("incoming");
 		a.send(Map.of("type", "sdp", "callId", "early", "description", Map.of("type", "offer", "sdp", "v=0")));
@@ -319,8 +304,8 @@ class SignalingIntegrationTests {
 
 	@Test
 	void malformedMessagesGetAClearErrorAndTheConnectionStaysUp() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
 		connect(a, b, "healthy");
 		Map<String, String> expectations = Map.of("not json", "Not a valid message",
 				"{\"no\":\"type\"}", "Not a valid message", "{\"type\":\"fly\"}", "Not a valid message",
@@ -343,7 +328,7 @@ class SignalingIntegrationTests {
 
 	@Test
 	void propertiesMustBeSmallAndFlat() throws Exception {
-		SignalingClient client = open();
+		SignalingClient client = this.clients.open();
 		client.send(Map.of("type", "connect", "line", "Webphone1", "properties", Map.of("nested", Map.of("a", 1))));
 		assertThat(client.await("error").path("message").asString()).contains("string, number or boolean");
 		client.send(Map.of("type", "connect", "line", "Webphone1", "properties", Map.of("nickname", "x".repeat(300))));
@@ -354,17 +339,17 @@ class SignalingIntegrationTests {
 
 	@Test
 	void messagesBeforeConnectAreRefused() throws Exception {
-		SignalingClient client = open();
+		SignalingClient client = this.clients.open();
 		client.send(dial("early", "1001"));
 		assertThat(client.await("error").path("code").asString()).isEqualTo("NOT_CONNECTED");
 	}
 
 	@Test
 	void aFrameOverTheSizeLimitClosesOnlyThatConnection() throws Exception {
-		SignalingClient a = join("Webphone1");
-		SignalingClient b = join("Webphone1");
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
 		connect(a, b, "survives");
-		SignalingClient flooder = join("Webphone1");
+		SignalingClient flooder = this.clients.join("Webphone1");
 		flooder.sendRaw("{\"type\":\"hangup\",\"callId\":\"x\",\"reason\":\"" + "x".repeat(70_000) + "\"}");
 		assertThat(flooder.awaitClosed().getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
 		a.send(Map.of("type", "sdp", "callId", "survives", "description", Map.of("type", "offer", "sdp", "v=0")));
@@ -373,7 +358,7 @@ class SignalingIntegrationTests {
 
 	@Test
 	void aFloodOfMessagesIsRateLimited() throws Exception {
-		SignalingClient client = join("Webphone1");
+		SignalingClient client = this.clients.join("Webphone1");
 		for (int i = 0; i < 300; i++) {
 			client.sendRaw("{\"type\":\"hangup\",\"callId\":\"none\"}");
 		}

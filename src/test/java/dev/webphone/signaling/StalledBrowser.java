@@ -66,12 +66,13 @@ public final class StalledBrowser implements AutoCloseable {
 	}
 
 	/**
-	 * Makes {@code caller} send far more through the call than socket buffers and a send-buffer limit
-	 * of up to 512 KB can take: 150 session descriptions of 50,000 characters.
+	 * Makes {@code caller} send far more through the call than socket buffers (up to 4 MB on loopback
+	 * here) and a send-buffer limit of up to 512 KB can take: 190 session descriptions of 58,000
+	 * characters, about 11 MB, within the per-browser burst of 200 messages.
 	 */
 	public static void flood(SignalingClient caller, String callId) throws IOException {
-		String sdp = "v=0 " + "x".repeat(50_000);
-		for (int i = 0; i < 150; i++) {
+		String sdp = "v=0 " + "x".repeat(58_000);
+		for (int i = 0; i < 190; i++) {
 			caller.send(Map.of("type", "sdp", "callId", callId, "description", Map.of("type", "offer", "sdp", sdp)));
 		}
 	}
