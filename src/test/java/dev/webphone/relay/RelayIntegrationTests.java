@@ -291,12 +291,14 @@ class RelayIntegrationTests {
 	@Test
 	void aBrowserThatStopsReadingIsDroppedAtOnceAndItsCallEnds() throws Exception {
 		RelayHandler relay = this.context.getBean(RelayHandler.class);
-		SignalingClient caller = this.clients.join("Webphone1");
+		// The caller talks to the phone system directly, so that only the stalled browser's side of
+		// the relay is under test (a caller flooding through the relay could overrun its own side).
+		SignalingClient caller = this.clients.add(SignalingClient.joined(upstream.port(), "Webphone1"));
 		try (StalledBrowser stalled = StalledBrowser.inCallWith(caller, "flood", this.port)) {
 			StalledBrowser.flood(caller, "flood");
 			caller.awaitCallState("flood", "COMPLETED");
 			// Gone from the relay too, not waiting for a close handshake it will never answer.
-			await().atMost(SignalingClient.WAIT).until(() -> relay.connectionCount() == 1);
+			await().atMost(SignalingClient.WAIT).until(() -> relay.connectionCount() == 0);
 		}
 	}
 
