@@ -99,7 +99,7 @@ class SwitchboardTests {
 
 		@Override
 		public void error(SignalingException error) {
-			throw error;
+			this.states.add(error.callId() + " error " + error.code());
 		}
 
 	}
