@@ -193,14 +193,14 @@ public class Switchboard implements DisposableBean {
 		if (current != null) {
 			if (callId.equals(current.legIdOf(caller))) {
 				// Without a call id: an error naming the live call would end it on the page.
-				throw new SignalingException(ErrorCode.INVALID_STATE,
-						"This client is already in call '" + callId + "'; a new call needs a new id");
+				throw new Refusal(Refusal.Reason.NOT_NOW,
+						"This client is already in call '" + callId + "'; a new call needs a new id", null);
 			}
 			if (current.state() == CallState.RINGING && current.callee() == caller && current.caller() == callee) {
 				merge(current, callId, outbox);
 				return;
 			}
-			throw new SignalingException(ErrorCode.INVALID_STATE, "This client is already in a call", callId);
+			throw new Refusal(Refusal.Reason.NOT_NOW, "This client is already in a call", callId);
 		}
 		Call call = new Call(caller, callee, number, callId);
 		if (callee == null || callee.isGone()) {
@@ -241,7 +241,7 @@ public class Switchboard implements DisposableBean {
 	public void accept(Client callee, String callId) {
 		onCall(callee, callId, false, (call, outbox) -> {
 			if (call.roleOf(callee) != Role.CALLEE) {
-				throw new SignalingException(ErrorCode.INVALID_STATE, "Only the called party can accept a call", callId);
+				throw new Refusal(Refusal.Reason.NOT_NOW, "Only the called party can accept a call", callId);
 			}
 			requestChange(call, CallEvent.ANSWER, Role.CALLEE, null, callId, outbox);
 		});
@@ -251,7 +251,7 @@ public class Switchboard implements DisposableBean {
 	public void reject(Client callee, String callId) {
 		onCall(callee, callId, false, (call, outbox) -> {
 			if (call.roleOf(callee) != Role.CALLEE) {
-				throw new SignalingException(ErrorCode.INVALID_STATE, "Only the called party can reject a call", callId);
+				throw new Refusal(Refusal.Reason.NOT_NOW, "Only the called party can reject a call", callId);
 			}
 			requestChange(call, CallEvent.DECLINE, Role.CALLEE, "declined", callId, outbox);
 		});
@@ -273,7 +273,7 @@ public class Switchboard implements DisposableBean {
 	public void relay(Client from, String callId, MediaSignal signal) {
 		onCall(from, callId, false, (call, outbox) -> {
 			if (call.state() != CallState.IN_CALL) {
-				throw new SignalingException(ErrorCode.INVALID_STATE,
+				throw new Refusal(Refusal.Reason.NOT_NOW,
 						"Media negotiation needs a connected call; this one is " + call.state(), callId);
 			}
 			Client to = call.otherParty(from);
@@ -294,7 +294,7 @@ public class Switchboard implements DisposableBean {
 				action.apply(call, outbox);
 			}
 			else if (!ignoreUnknown) {
-				throw new SignalingException(ErrorCode.UNKNOWN_CALL, "This client has no call '" + callId + "'",
+				throw new Refusal(Refusal.Reason.NO_SUCH_CALL, "This client has no call '" + callId + "'",
 						callId);
 			}
 		});
@@ -305,7 +305,7 @@ public class Switchboard implements DisposableBean {
 			change(call, event, by, reason, outbox);
 		}
 		catch (IllegalCallTransitionException ex) {
-			throw new SignalingException(ErrorCode.INVALID_STATE, "The call is " + ex.state, callId);
+			throw new Refusal(Refusal.Reason.NOT_NOW, "The call is " + ex.state, callId);
 		}
 	}
 
@@ -328,8 +328,8 @@ public class Switchboard implements DisposableBean {
 			try {
 				decision.accept(outbox);
 			}
-			catch (SignalingException refusal) {
-				outbox.tell(requester, (channel) -> channel.error(refusal));
+			catch (Refusal refusal) {
+				outbox.tell(requester, (channel) -> channel.refused(refusal));
 			}
 		});
 		outbox.deliver();

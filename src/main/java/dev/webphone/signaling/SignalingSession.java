@@ -9,11 +9,9 @@ import dev.webphone.line.CallState;
 import dev.webphone.line.CallType;
 import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
-import dev.webphone.line.ErrorCode;
 import dev.webphone.line.MediaSignal;
-import dev.webphone.line.SignalingException;
+import dev.webphone.line.Refusal;
 import dev.webphone.line.Switchboard;
-import dev.webphone.metrics.SignalingMetrics;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
@@ -164,7 +162,15 @@ final class SignalingSession implements ClientChannel {
 	}
 
 	@Override
-	public void error(SignalingException error) {
+	public void refused(Refusal refusal) {
+		ErrorCode code = switch (refusal.reason()) {
+			case NO_SUCH_CALL -> ErrorCode.UNKNOWN_CALL;
+			case NOT_NOW -> ErrorCode.INVALID_STATE;
+		};
+		error(new SignalingException(code, refusal.getMessage(), refusal.callId()));
+	}
+
+	private void error(SignalingException error) {
 		this.metrics.error(error.code());
 		send(new ServerMessage.Error(error.code(), error.getMessage(), error.callId()));
 	}

@@ -301,8 +301,8 @@ class SwitchboardOrderTests {
 		}
 
 		@Override
-		public void error(SignalingException error) {
-			hear("error " + error.callId() + " " + error.code());
+		public void refused(Refusal refusal) {
+			hear("error " + refusal.callId() + " " + refusal.reason());
 		}
 
 		/** The invariants of one client's messages, in the order they arrived. */

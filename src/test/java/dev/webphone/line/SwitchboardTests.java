@@ -98,8 +98,8 @@ class SwitchboardTests {
 		}
 
 		@Override
-		public void error(SignalingException error) {
-			this.states.add(error.callId() + " error " + error.code());
+		public void refused(Refusal refusal) {
+			this.states.add(refusal.callId() + " refused " + refusal.reason());
 		}
 
 	}

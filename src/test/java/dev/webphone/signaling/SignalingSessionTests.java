@@ -19,10 +19,9 @@ import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
 import dev.webphone.line.LineProperties;
 import dev.webphone.line.MediaSignal;
-import dev.webphone.line.SignalingException;
+import dev.webphone.line.Refusal;
 import dev.webphone.line.TestSwitchboards;
 import dev.webphone.line.Switchboard;
-import dev.webphone.metrics.SignalingMetrics;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,8 +136,8 @@ class SignalingSessionTests {
 		}
 
 		@Override
-		public void error(SignalingException error) {
-			this.states.add(error.callId() + " error " + error.code());
+		public void refused(Refusal refusal) {
+			this.states.add(refusal.callId() + " refused " + refusal.reason());
 		}
 
 	}

@@ -1,7 +1,7 @@
-package dev.webphone.line;
+package dev.webphone.signaling;
 
 /**
- * Why a client's message was refused. Sent to the client in an {@code error} message.
+ * Why a client's message was refused: the {@code code} of an {@code error} message.
  */
 public enum ErrorCode {
 
