@@ -1,14 +1,14 @@
 package dev.webphone.line;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * One call between two clients of a line, and the single authority on its state.
  *
+ * <p>A call exists from the dial on, refused dials included: {@link #apply} moves it through the
+ * {@link CallTransition} table, and what its parties are told of each move comes from the same row.
+ *
  * <p>Each party knows the call by its own id (its "leg"): the id the caller chose when dialling, and
  * for the callee the same id, unless the callee dialled the caller at the same moment and the two
- * attempts were merged into this call ({@link #mergeAnswer}).
+ * attempts were merged into this call ({@link #dialBack}).
  *
  * <p>Not thread-safe: the {@link Switchboard} holds the monitors of both parties while it calls any
  * method that changes a call.
@@ -22,7 +22,10 @@ final class Call {
 
 	private final Client caller;
 
+	/** {@code null} when nobody online has the dialled number. */
 	private final Client callee;
+
+	private final String dialledNumber;
 
 	private final String callerLegId;
 
@@ -30,106 +33,69 @@ final class Call {
 
 	private final long startedNanos;
 
-	private CallState state = CallState.RINGING;
+	/** {@code null} until the dial has been applied. */
+	private CallState state;
 
-	private final List<CallState> history = new ArrayList<>(4);
-
-	Call(Client caller, Client callee, String callId) {
+	/**
+	 * @param callee the client with the dialled number, {@code null} when there is none
+	 * @param dialledNumber the number the caller dialled (after the default route)
+	 * @param callId the id the caller chose
+	 */
+	Call(Client caller, Client callee, String dialledNumber, String callId) {
 		this.caller = caller;
 		this.callee = callee;
+		this.dialledNumber = dialledNumber;
 		this.callerLegId = callId;
 		this.calleeLegId = callId;
 		this.startedNanos = System.nanoTime();
-		this.history.add(this.state);
-	}
-
-	/**
-	 * The transition table of a call. Pure, so that every legal and illegal move can be tested alone.
-	 * @param from the current state
-	 * @param event what happened
-	 * @param by who did it ({@code null} for the ring timer)
-	 * @return the next state
-	 * @throws IllegalCallTransitionException when the event is not allowed in {@code from}
-	 */
-	static CallState next(CallState from, CallEvent event, Role by) {
-		if (from == CallState.RINGING) {
-			switch (event) {
-				case ANSWER, DECLINE:
-					if (by == Role.CALLEE) {
-						return (event == CallEvent.ANSWER) ? CallState.IN_CALL : CallState.REJECTED;
-					}
-					break;
-				case HANG_UP:
-					if (by != null) {
-						return (by == Role.CALLEE) ? CallState.REJECTED : CallState.COMPLETED;
-					}
-					break;
-				case DISCONNECT:
-					if (by != null) {
-						return CallState.COMPLETED;
-					}
-					break;
-				case RING_TIMEOUT:
-					if (by == null) {
-						return CallState.NOT_ANSWERED;
-					}
-					break;
-			}
-		}
-		else if (from == CallState.IN_CALL && by != null
-				&& (event == CallEvent.HANG_UP || event == CallEvent.DISCONNECT)) {
-			return CallState.COMPLETED;
-		}
-		throw new IllegalCallTransitionException(from, event, by);
 	}
 
 	/**
 	 * Moves the call to its next state.
 	 * @param event what happened
 	 * @param by who did it ({@code null} for the ring timer)
-	 * @return the new state
+	 * @return the move, which says what each party is told
 	 * @throws IllegalCallTransitionException when the event is not allowed now
 	 */
-	CallState apply(CallEvent event, Role by) {
-		this.state = next(this.state, event, by);
-		this.history.add(this.state);
-		return this.state;
+	CallTransition apply(CallEvent event, Role by) {
+		CallTransition transition = CallTransition.of(this.state, event, by);
+		this.state = transition.to;
+		return transition;
 	}
 
 	/**
-	 * Answers this ringing call on behalf of its callee, who has just dialled the caller: from now on
-	 * the callee knows the call by the id of its own dial.
+	 * The callee of this ringing call has just dialled the caller: the call is answered, and from now
+	 * on the callee knows it by the id of its own dial.
 	 * @param calleeDialId the id the callee chose for its own dial
 	 */
-	void mergeAnswer(String calleeDialId) {
-		apply(CallEvent.ANSWER, Role.CALLEE);
+	CallTransition dialBack(String calleeDialId) {
+		CallTransition transition = apply(CallEvent.DIAL_BACK, Role.CALLEE);
 		this.calleeLegId = calleeDialId;
-	}
-
-	/**
-	 * What one party is told of the call's state: a declined call is {@code REJECTED} for the caller
-	 * but simply over ({@code COMPLETED}) for the callee who declined it.
-	 */
-	CallState stateSeenBy(Role role) {
-		return (this.state == CallState.REJECTED && role == Role.CALLEE) ? CallState.COMPLETED : this.state;
+		return transition;
 	}
 
 	Role roleOf(Client client) {
 		if (client == this.caller) {
 			return Role.CALLER;
 		}
-		if (client == this.callee) {
+		if (client == this.callee && client != null) {
 			return Role.CALLEE;
 		}
 		throw new IllegalArgumentException(client + " is not a party of this call");
 	}
 
+	/** The party in {@code role}; {@code null} for the callee of a dial to a number nobody has. */
 	Client party(Role role) {
 		return (role == Role.CALLER) ? this.caller : this.callee;
 	}
 
 	Client otherParty(Client client) {
 		return party(roleOf(client) == Role.CALLER ? Role.CALLEE : Role.CALLER);
+	}
+
+	/** The number of the party other than {@code role}, as {@code role} is told it. */
+	String otherNumber(Role role) {
+		return (role == Role.CALLER) ? this.dialledNumber : this.caller.number();
 	}
 
 	String legId(Role role) {
@@ -148,7 +114,7 @@ final class Call {
 		return this.callee;
 	}
 
-
+	/** The state, {@code null} before the dial has been applied. */
 	CallState state() {
 		return this.state;
 	}
@@ -157,13 +123,9 @@ final class Call {
 		return this.startedNanos;
 	}
 
-	List<CallState> history() {
-		return List.copyOf(this.history);
-	}
-
 	@Override
 	public String toString() {
-		return "Call[" + this.callerLegId + " " + this.caller.number() + "->" + this.callee.number() + " " + this.state
+		return "Call[" + this.callerLegId + " " + this.caller.number() + "->" + this.dialledNumber + " " + this.state
 				+ "]";
 	}
 

@@ -2,9 +2,24 @@ package dev.webphone.line;
 
 /**
  * What can happen to a call. Which of them is legal depends on the call's state and on who does it;
- * see {@link Call#next(CallState, CallEvent, Call.Role)}.
+ * see {@link CallTransition}.
  */
 enum CallEvent {
+
+	/** The caller dials a client that is online and in no other call. */
+	DIAL,
+
+	/** The caller dials a client that is in another call, or its own number. */
+	DIAL_BUSY,
+
+	/** The caller dials a number no client online has. */
+	DIAL_NOT_FOUND,
+
+	/**
+	 * The callee of a ringing call dials its caller (both dialled at once): the call is answered, and
+	 * the callee knows it from then on by the id of its own dial.
+	 */
+	DIAL_BACK,
 
 	/** The callee answers a ringing call. */
 	ANSWER,

@@ -2,10 +2,12 @@ package dev.webphone.line;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A browser connected to a line, with the number the line gave it. Its monitor guards its current
- * call; the {@link Switchboard} takes the monitors of both parties, in {@link #order} order.
+ * call; the {@link Switchboard} takes the monitors of both parties, in {@link #order} order. What the
+ * line tells it goes through its {@link Mailbox}, in the order the line decided it.
  */
 public final class Client {
 
@@ -24,8 +26,13 @@ public final class Client {
 	/** The call this client is in, ringing or connected; guarded by this. */
 	private Call call;
 
+	/** Whether the client has been made reachable by its number; guarded by this. */
+	private boolean entered;
+
 	/** Whether the client has left the line; guarded by this. A client that has left gets no new call. */
 	private boolean gone;
+
+	private final Mailbox mailbox = new Mailbox();
 
 	Client(Line line, String number, Map<String, Object> properties, ClientChannel channel) {
 		this.line = line;
@@ -56,6 +63,25 @@ public final class Client {
 		return this.channel;
 	}
 
+	/**
+	 * Queues a message for this client behind everything decided for it before; {@link #flush} sends
+	 * it. Call it with the monitors that decided the message held.
+	 */
+	void post(Consumer<ClientChannel> message) {
+		this.mailbox.post(() -> message.accept(this.channel));
+	}
+
+	/** Sends what has been posted for this client, in order; with no monitor held. */
+	void flush() {
+		this.mailbox.drain();
+	}
+
+	/** Posts a message and sends it; for messages decided under no monitor of this client's. */
+	void tell(Consumer<ClientChannel> message) {
+		post(message);
+		flush();
+	}
+
 	Call call() {
 		return this.call;
 	}
@@ -70,6 +96,14 @@ public final class Client {
 
 	void markGone() {
 		this.gone = true;
+	}
+
+	boolean hasEntered() {
+		return this.entered;
+	}
+
+	void markEntered() {
+		this.entered = true;
 	}
 
 	@Override

@@ -35,8 +35,8 @@ public interface ClientChannel {
 	 */
 	void signal(String callId, MediaSignal signal);
 
-	/** The client's last request was refused. */
-	void error(SignalingException error);
+	/** A request of the client's was refused; nothing changed. */
+	void refused(Refusal refusal);
 
 	/** Whether the client is online or gone. */
 	enum Presence {

@@ -8,7 +8,8 @@ class IllegalCallTransitionException extends IllegalStateException {
 	final CallState state;
 
 	IllegalCallTransitionException(CallState state, CallEvent event, Call.Role by) {
-		super(by + " cannot " + event + " a call that is " + state);
+		super(((by != null) ? by : "the line") + " cannot " + event + " a call that is "
+				+ ((state != null) ? state : "not dialled yet"));
 		this.state = state;
 	}
 

@@ -55,7 +55,8 @@ final class Line {
 
 	/**
 	 * Takes a seat for a joining client, unless the line is full.
-	 * @return whether the client may join; if so, {@link #remove} gives the seat back
+	 * @return whether the client may join; if so, {@link #remove} or {@link #releaseSeat} gives the seat
+	 * back
 	 */
 	boolean reserveSeat() {
 		int taken = this.seatsTaken.incrementAndGet();
@@ -64,6 +65,11 @@ final class Line {
 			return false;
 		}
 		return true;
+	}
+
+	/** Gives back a seat whose client never got as far as {@link #add}. */
+	void releaseSeat() {
+		this.seatsTaken.decrementAndGet();
 	}
 
 	int clientCount() {
@@ -92,7 +98,8 @@ final class Line {
 	}
 
 	/**
-	 * Makes the client unreachable and announces that it has gone.
+	 * Makes the client unreachable, gives back its seat and announces that it has gone; once per
+	 * client that took a seat, whether or not it was ever added.
 	 */
 	void remove(Client client) {
 		this.clients.remove(client.number(), client);
@@ -104,8 +111,8 @@ final class Line {
 
 	private void introduce(Client joining) {
 		for (Client other : this.announced.values()) {
-			joining.channel().clientState(other.number(), Presence.ONLINE, other.properties());
-			other.channel().clientState(joining.number(), Presence.ONLINE, joining.properties());
+			joining.tell((channel) -> channel.clientState(other.number(), Presence.ONLINE, other.properties()));
+			other.tell((channel) -> channel.clientState(joining.number(), Presence.ONLINE, joining.properties()));
 		}
 		this.announced.put(joining.number(), joining);
 	}
@@ -113,7 +120,7 @@ final class Line {
 	private void withdraw(Client leaving) {
 		if (this.announced.remove(leaving.number()) != null) {
 			for (Client other : this.announced.values()) {
-				other.channel().clientState(leaving.number(), Presence.OFFLINE, leaving.properties());
+				other.tell((channel) -> channel.clientState(leaving.number(), Presence.OFFLINE, leaving.properties()));
 			}
 		}
 	}

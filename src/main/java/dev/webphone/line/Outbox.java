@@ -1,35 +1,36 @@
 package dev.webphone.line;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Messages decided while the parties' monitors are held, delivered in the same order once they are
- * released: a slow socket then never holds up another client's call.
+ * The clients one decision has messages for. Each message goes into its client's {@link Mailbox}
+ * at once, while the deciding monitors are held; {@link #deliver} drains those mailboxes once they
+ * are released.
  */
 final class Outbox {
 
-	private static final Log logger = LogFactory.getLog(Outbox.class);
+	private final Set<Client> recipients = new LinkedHashSet<>(4);
 
-	private final List<Runnable> deliveries = new ArrayList<>(4);
-
-	void add(Runnable delivery) {
-		this.deliveries.add(delivery);
+	/**
+	 * Posts a message for {@code client}, unless it has left the line; call with the monitors that
+	 * decided it held, the client's among them.
+	 */
+	void tell(Client client, Consumer<ClientChannel> message) {
+		if (client.isGone()) {
+			return;
+		}
+		client.post(message);
+		this.recipients.add(client);
 	}
 
+	/** Sends what was posted; call after the monitors are released. */
 	void deliver() {
-		for (Runnable delivery : this.deliveries) {
-			try {
-				delivery.run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not deliver a message to a client", ex);
-			}
+		for (Client client : this.recipients) {
+			client.flush();
 		}
-		this.deliveries.clear();
+		this.recipients.clear();
 	}
 
 }

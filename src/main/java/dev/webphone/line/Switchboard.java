@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Service;
  *
  * <p>Every change to a call happens while both parties' monitors are held (taken in a fixed order,
  * so two calls never deadlock); there is no lock shared by unrelated calls. What the change means for
- * each client is collected in an {@link Outbox} and sent once the monitors are released.
+ * each client, refusals included, is posted to that client's {@link Mailbox} while the monitors are
+ * held, and sent once they are released: each client hears everything in the order it was decided.
  */
 @Service
 @ConditionalOnEmbeddedLine
@@ -73,14 +75,28 @@ public class Switchboard implements DisposableBean {
 	}
 
 	/**
-	 * Joins a client to a line: gives it a new number, tells it so, and announces it to the line.
-	 * @param lineName the line the client asked for
-	 * @param properties what the client shows the other clients of the line
-	 * @param channel where the client's messages go
-	 * @return the joined client
+	 * Joins a client to a line: {@link #admit} and {@link #enter} in one, for callers that no other
+	 * thread can close at the same time.
 	 * @throws AccessDeniedException when there is no such line or it is full
 	 */
 	public Client join(String lineName, Map<String, Object> properties, ClientChannel channel) {
+		Client client = admit(lineName, properties, channel);
+		enter(client);
+		return client;
+	}
+
+	/**
+	 * Takes a seat and a number on a line for a client that nobody can reach yet. The caller records
+	 * the client where whatever ends its connection will find it, then calls {@link #enter}: a
+	 * connection closed in between then {@link #leave}s, and gives back the seat, instead of leaving a
+	 * client nobody will ever remove.
+	 * @param lineName the line the client asked for
+	 * @param properties what the client shows the other clients of the line
+	 * @param channel where the client's messages go
+	 * @return the admitted client
+	 * @throws AccessDeniedException when there is no such line or it is full
+	 */
+	public Client admit(String lineName, Map<String, Object> properties, ClientChannel channel) {
 		Line line = this.lines.get(lineName);
 		if (line == null) {
 			throw new AccessDeniedException("There is no webphone line '" + lineName + "'");
@@ -88,47 +104,75 @@ public class Switchboard implements DisposableBean {
 		if (!line.reserveSeat()) {
 			throw new AccessDeniedException("The webphone line '" + lineName + "' is full");
 		}
-		Client client = new Client(line, line.allocateNumber(), properties, channel);
-		List<IceServer> ice = this.iceServers.iceServersFor(line.name() + "/" + client.number());
-		// Reachable as soon as it is told its number, and never called before that: a dial to it
-		// needs this monitor. Presence is queued only once access-granted is sent, so it comes after.
-		synchronized (client) {
-			line.add(client);
-			channel.accessGranted(line.name(), client.number(), ice);
-			line.announce(client);
+		try {
+			return new Client(line, line.allocateNumber(), properties, channel);
 		}
+		catch (RuntimeException ex) {
+			line.releaseSeat();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Makes an admitted client reachable by its number, tells it so, and announces it to the line.
+	 * Does nothing for a client that has left already; leaves for it if a step fails.
+	 */
+	public void enter(Client client) {
+		Line line = client.line();
+		try {
+			List<IceServer> ice = this.iceServers.iceServersFor(line.name() + "/" + client.number());
+			// Reachable as soon as it is told its number, and never called before that: a dial to it
+			// needs this monitor, and its messages queue behind access-granted; presence too.
+			synchronized (client) {
+				if (client.isGone()) {
+					return;
+				}
+				line.add(client);
+				client.markEntered();
+				client.post((channel) -> channel.accessGranted(line.name(), client.number(), ice));
+				line.announce(client);
+			}
+		}
+		catch (RuntimeException ex) {
+			leave(client);
+			throw ex;
+		}
+		client.flush();
 		this.observers.forEach((observer) -> observer.clientJoined(line.name()));
-		return client;
 	}
 
 	/**
 	 * The client has gone: its call ends ({@code COMPLETED} for the other party) and the line
-	 * announces it offline. Calling this twice does nothing the second time.
+	 * announces it offline. Calling this twice does nothing the second time; for a client that was
+	 * only admitted, it gives back the seat.
 	 */
 	public void leave(Client client) {
 		Call call;
+		boolean entered;
 		synchronized (client) {
 			if (client.isGone()) {
 				return;
 			}
 			client.markGone();
+			entered = client.hasEntered();
 			call = client.call();
 		}
 		if (call != null) {
-			Outbox outbox = new Outbox();
-			lockBoth(call.caller(), call.callee(), () -> {
+			decide(call.caller(), call.callee(), (outbox) -> {
 				if (client.call() == call) {
 					change(call, CallEvent.DISCONNECT, call.roleOf(client), "the other party disconnected", outbox);
 				}
 			});
-			outbox.deliver();
 		}
 		client.line().remove(client);
-		this.observers.forEach((observer) -> observer.clientLeft(client.lineName()));
+		if (entered) {
+			this.observers.forEach((observer) -> observer.clientLeft(client.lineName()));
+		}
 	}
 
 	/**
-	 * Dials a number of the caller's line.
+	 * Dials a number of the caller's line. A refusal, and the call's outcome, reach the caller through
+	 * its channel.
 	 * @param callId the id the caller chose for this call
 	 * @param to the number, or empty for the line's default route
 	 */
@@ -136,50 +180,45 @@ public class Switchboard implements DisposableBean {
 		Line line = caller.line();
 		String number = (to == null || to.isEmpty()) ? line.spec().defaultRoute() : to;
 		Client callee = number.isEmpty() ? null : line.find(number);
-		Outbox outbox = new Outbox();
-		if (callee == null) {
-			refuse(caller, callId, number, CallState.NOT_FOUND, "No client with number '" + number + "' is online",
-					outbox);
-		}
-		else if (callee == caller) {
-			refuse(caller, callId, number, CallState.BUSY, "That is this client's own number", outbox);
-		}
-		else {
-			lockBoth(caller, callee, () -> dialLocked(caller, callee, callId, type, outbox));
-		}
-		outbox.deliver();
+		decide(caller, caller, (callee != null) ? callee : caller,
+				(outbox) -> dialLocked(caller, callee, number, callId, type, outbox));
 	}
 
-	private void dialLocked(Client caller, Client callee, String callId, CallType type, Outbox outbox) {
+	private void dialLocked(Client caller, Client callee, String number, String callId, CallType type,
+			Outbox outbox) {
 		if (caller.isGone()) {
 			return;
 		}
 		Call current = caller.call();
 		if (current != null) {
+			if (callId.equals(current.legIdOf(caller))) {
+				// Without a call id: an error naming the live call would end it on the page.
+				throw new Refusal(Refusal.Reason.NOT_NOW,
+						"This client is already in call '" + callId + "'; a new call needs a new id", null);
+			}
 			if (current.state() == CallState.RINGING && current.callee() == caller && current.caller() == callee) {
 				merge(current, callId, outbox);
 				return;
 			}
-			if (callId.equals(current.legIdOf(caller))) {
-				throw new SignalingException(ErrorCode.INVALID_CALL_ID, "The call id is already in use", callId);
-			}
-			throw new SignalingException(ErrorCode.INVALID_STATE, "This client is already in a call", callId);
+			throw new Refusal(Refusal.Reason.NOT_NOW, "This client is already in a call", callId);
 		}
-		if (callee.isGone()) {
-			refuse(caller, callId, callee.number(), CallState.NOT_FOUND,
-					"No client with number '" + callee.number() + "' is online", outbox);
+		Call call = new Call(caller, callee, number, callId);
+		if (callee == null || callee.isGone()) {
+			change(call, CallEvent.DIAL_NOT_FOUND, Role.CALLER, "No client with number '" + number + "' is online",
+					outbox);
+		}
+		else if (callee == caller) {
+			change(call, CallEvent.DIAL_BUSY, Role.CALLER, "That is this client's own number", outbox);
 		}
 		else if (callee.call() != null) {
-			refuse(caller, callId, callee.number(), CallState.BUSY, "The other party is in another call", outbox);
+			change(call, CallEvent.DIAL_BUSY, Role.CALLER, "The other party is in another call", outbox);
 		}
 		else {
-			Call call = new Call(caller, callee, callId);
 			caller.setCall(call);
 			callee.setCall(call);
 			this.ringTimers.start(call);
-			outbox.add(() -> caller.channel().callState(callId, CallState.RINGING, callee.number(), null, null));
-			outbox.add(() -> callee.channel().incoming(callId, caller.number(), type, caller.properties()));
-			this.observers.forEach((o) -> o.callStateChanged(caller.lineName(), null, CallState.RINGING, Duration.ZERO));
+			change(call, CallEvent.DIAL, Role.CALLER, null, outbox);
+			outbox.tell(callee, (channel) -> channel.incoming(callId, caller.number(), type, caller.properties()));
 		}
 	}
 
@@ -188,20 +227,21 @@ public class Switchboard implements DisposableBean {
 	 * the ringing call is answered, and each side hears of it under the id of its own dial.
 	 */
 	private void merge(Call ringing, String calleeDialId, Outbox outbox) {
-		Client callee = ringing.callee();
 		String supersededId = ringing.legId(Role.CALLEE);
-		outbox.add(() -> callee.channel()
-			.callState(supersededId, CallState.COMPLETED, ringing.caller().number(), MERGED, null));
-		ringing.mergeAnswer(calleeDialId);
+		CallTransition transition = ringing.dialBack(calleeDialId);
 		this.ringTimers.stop(ringing);
-		announce(ringing, CallState.RINGING, null, outbox);
+		Client callee = ringing.callee();
+		String callerNumber = ringing.caller().number();
+		outbox.tell(callee,
+				(channel) -> channel.callState(supersededId, transition.calleeOldIdHears, callerNumber, MERGED, null));
+		announce(ringing, transition, CallState.RINGING, null, outbox);
 	}
 
 	/** The callee answers a ringing call. */
 	public void accept(Client callee, String callId) {
 		onCall(callee, callId, false, (call, outbox) -> {
 			if (call.roleOf(callee) != Role.CALLEE) {
-				throw new SignalingException(ErrorCode.INVALID_STATE, "Only the called party can accept a call", callId);
+				throw new Refusal(Refusal.Reason.NOT_NOW, "Only the called party can accept a call", callId);
 			}
 			requestChange(call, CallEvent.ANSWER, Role.CALLEE, null, callId, outbox);
 		});
@@ -211,7 +251,7 @@ public class Switchboard implements DisposableBean {
 	public void reject(Client callee, String callId) {
 		onCall(callee, callId, false, (call, outbox) -> {
 			if (call.roleOf(callee) != Role.CALLEE) {
-				throw new SignalingException(ErrorCode.INVALID_STATE, "Only the called party can reject a call", callId);
+				throw new Refusal(Refusal.Reason.NOT_NOW, "Only the called party can reject a call", callId);
 			}
 			requestChange(call, CallEvent.DECLINE, Role.CALLEE, "declined", callId, outbox);
 		});
@@ -233,14 +273,14 @@ public class Switchboard implements DisposableBean {
 	public void relay(Client from, String callId, MediaSignal signal) {
 		onCall(from, callId, false, (call, outbox) -> {
 			if (call.state() != CallState.IN_CALL) {
-				throw new SignalingException(ErrorCode.INVALID_STATE,
+				throw new Refusal(Refusal.Reason.NOT_NOW,
 						"Media negotiation needs a connected call; this one is " + call.state(), callId);
 			}
 			Client to = call.otherParty(from);
 			String toCallId = call.legIdOf(to);
-			outbox.add(() -> to.channel().signal(toCallId, signal));
+			outbox.tell(to, (channel) -> channel.signal(toCallId, signal));
+			this.observers.forEach((observer) -> observer.signalRelayed(from.lineName()));
 		});
-		this.observers.forEach((observer) -> observer.signalRelayed(from.lineName()));
 	}
 
 	private void onCall(Client client, String callId, boolean ignoreUnknown, CallAction action) {
@@ -248,25 +288,16 @@ public class Switchboard implements DisposableBean {
 		synchronized (client) {
 			call = client.call();
 		}
-		Outbox outbox = new Outbox();
-		if (call != null) {
-			lockBoth(call.caller(), call.callee(), () -> {
-				if (client.call() == call && callId.equals(call.legIdOf(client))) {
-					action.apply(call, outbox);
-				}
-				else if (!ignoreUnknown) {
-					throw unknownCall(callId);
-				}
-			});
-		}
-		else if (!ignoreUnknown) {
-			throw unknownCall(callId);
-		}
-		outbox.deliver();
-	}
-
-	private static SignalingException unknownCall(String callId) {
-		return new SignalingException(ErrorCode.UNKNOWN_CALL, "This client has no call '" + callId + "'", callId);
+		Client other = (call != null) ? call.otherParty(client) : client;
+		decide(client, client, other, (outbox) -> {
+			if (call != null && client.call() == call && callId.equals(call.legIdOf(client))) {
+				action.apply(call, outbox);
+			}
+			else if (!ignoreUnknown) {
+				throw new Refusal(Refusal.Reason.NO_SUCH_CALL, "This client has no call '" + callId + "'",
+						callId);
+			}
+		});
 	}
 
 	private void requestChange(Call call, CallEvent event, Role by, String reason, String callId, Outbox outbox) {
@@ -274,55 +305,74 @@ public class Switchboard implements DisposableBean {
 			change(call, event, by, reason, outbox);
 		}
 		catch (IllegalCallTransitionException ex) {
-			throw new SignalingException(ErrorCode.INVALID_STATE, "The call is " + ex.state, callId);
+			throw new Refusal(Refusal.Reason.NOT_NOW, "The call is " + ex.state, callId);
 		}
 	}
 
 	private void ringTimedOut(Call call) {
-		Outbox outbox = new Outbox();
-		lockBoth(call.caller(), call.callee(), () -> {
+		decide(call.caller(), call.callee(), (outbox) -> {
 			if (call.state() == CallState.RINGING) {
 				change(call, CallEvent.RING_TIMEOUT, null, "no answer", outbox);
 			}
 		});
+	}
+
+	/**
+	 * Decides with the monitors of {@code a} and {@code b} held (the same client twice for one), and
+	 * delivers what was decided once they are released. A refusal of {@code requester}'s request is
+	 * posted to it like any other message, so that it too arrives in the order it was decided.
+	 */
+	private static void decide(Client requester, Client a, Client b, Consumer<Outbox> decision) {
+		Outbox outbox = new Outbox();
+		lockBoth(a, b, () -> {
+			try {
+				decision.accept(outbox);
+			}
+			catch (Refusal refusal) {
+				outbox.tell(requester, (channel) -> channel.refused(refusal));
+			}
+		});
+		outbox.deliver();
+	}
+
+	private static void decide(Client a, Client b, Consumer<Outbox> decision) {
+		Outbox outbox = new Outbox();
+		lockBoth(a, b, () -> decision.accept(outbox));
 		outbox.deliver();
 	}
 
 	/** Applies an event to the call and tells both parties the outcome. */
 	private void change(Call call, CallEvent event, Role by, String reason, Outbox outbox) {
 		CallState from = call.state();
-		CallState to = call.apply(event, by);
-		if (from == CallState.RINGING && to != CallState.RINGING) {
+		CallTransition transition = call.apply(event, by);
+		if (from == CallState.RINGING) {
 			this.ringTimers.stop(call);
 		}
-		if (to.isFinal()) {
+		// A dial that never rang was never the parties' call (the callee may be in another one).
+		if (transition.to.isFinal() && from != null) {
 			call.caller().setCall(null);
 			call.callee().setCall(null);
 		}
-		announce(call, from, reason, outbox);
+		announce(call, transition, from, reason, outbox);
 	}
 
-	private void announce(Call call, CallState from, String reason, Outbox outbox) {
-		CallState to = call.state();
+	/** Tells each party what the transition's row says it hears. */
+	private void announce(Call call, CallTransition transition, CallState from, String reason, Outbox outbox) {
 		for (Role role : Role.values()) {
 			Client party = call.party(role);
-			if (party.isGone()) {
+			CallState heard = transition.heardBy(role);
+			// RINGING reaches the callee as the incoming call itself.
+			if (party == null || party.isGone() || heard == null || (heard == CallState.RINGING && role == Role.CALLEE)) {
 				continue;
 			}
 			String callId = call.legId(role);
-			CallState seen = call.stateSeenBy(role);
-			String otherNumber = call.otherParty(party).number();
-			Boolean offerer = (to == CallState.IN_CALL) ? role == Role.CALLER : null;
-			outbox.add(() -> party.channel().callState(callId, seen, otherNumber, reason, offerer));
+			String otherNumber = call.otherNumber(role);
+			Boolean offerer = (heard == CallState.IN_CALL) ? role == Role.CALLER : null;
+			outbox.tell(party, (channel) -> channel.callState(callId, heard, otherNumber, reason, offerer));
 		}
 		Duration sinceDial = Duration.ofNanos(System.nanoTime() - call.startedNanos());
-		this.observers.forEach((observer) -> observer.callStateChanged(call.caller().lineName(), from, to, sinceDial));
-	}
-
-	private void refuse(Client caller, String callId, String number, CallState outcome, String reason,
-			Outbox outbox) {
-		outbox.add(() -> caller.channel().callState(callId, outcome, number, reason, null));
-		this.observers.forEach((observer) -> observer.callStateChanged(caller.lineName(), null, outcome, Duration.ZERO));
+		String line = call.caller().lineName();
+		this.observers.forEach((observer) -> observer.callStateChanged(line, from, transition.to, sinceDial));
 	}
 
 	/** How many calls are ringing, waiting for an answer or their ring timeout. */

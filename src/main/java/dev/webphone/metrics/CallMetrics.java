@@ -78,7 +78,7 @@ class CallMetrics implements CallObserver {
 			this.inCall.incrementAndGet();
 			this.setUp.record(sinceDial);
 		}
-		else {
+		else if (to.isFinal()) {
 			this.ended.get(to).increment();
 		}
 	}

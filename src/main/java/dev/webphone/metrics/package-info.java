@@ -1,5 +1,5 @@
 /**
- * Micrometer metrics of the lines, calls and signalling connections, scraped at
+ * Micrometer metrics of the lines and calls, scraped at
  * {@code /actuator/prometheus}. The {@code line} package stays free of Micrometer: it reports
  * through {@link dev.webphone.line.CallObserver} and small accessors on the switchboard.
  */

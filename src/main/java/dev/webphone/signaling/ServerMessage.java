@@ -10,7 +10,6 @@ import dev.webphone.ice.IceServer;
 import dev.webphone.line.CallState;
 import dev.webphone.line.CallType;
 import dev.webphone.line.ClientChannel.Presence;
-import dev.webphone.line.ErrorCode;
 
 /**
  * A message to a browser; see {@code docs/protocol.md}.

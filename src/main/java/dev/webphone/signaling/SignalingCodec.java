@@ -1,7 +1,5 @@
 package dev.webphone.signaling;
 
-import dev.webphone.line.ErrorCode;
-import dev.webphone.line.SignalingException;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;

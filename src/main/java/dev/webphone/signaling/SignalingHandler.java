@@ -4,9 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.webphone.ice.IceProperties;
-import dev.webphone.line.ErrorCode;
 import dev.webphone.line.Switchboard;
-import dev.webphone.metrics.SignalingMetrics;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.eclipse.jetty.websocket.api.Session;
 import org.springframework.scheduling.annotation.Scheduled;

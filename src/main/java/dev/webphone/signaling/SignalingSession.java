@@ -9,11 +9,9 @@ import dev.webphone.line.CallState;
 import dev.webphone.line.CallType;
 import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
-import dev.webphone.line.ErrorCode;
 import dev.webphone.line.MediaSignal;
-import dev.webphone.line.SignalingException;
+import dev.webphone.line.Refusal;
 import dev.webphone.line.Switchboard;
-import dev.webphone.metrics.SignalingMetrics;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
@@ -34,8 +32,14 @@ final class SignalingSession implements ClientChannel {
 
 	private final String iceTransportPolicy;
 
-	/** Set once the browser has joined a line; read by the closing thread too. */
+	/**
+	 * Set once the browser has been admitted to a line, before anyone else can reach it; read by the
+	 * closing thread too.
+	 */
 	private volatile Client client;
+
+	/** Set first thing when the connection is gone; read by a join under way. */
+	private volatile boolean closed;
 
 	SignalingSession(BrowserSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
 			SignalingMetrics metrics, String iceTransportPolicy) {
@@ -70,7 +74,7 @@ final class SignalingSession implements ClientChannel {
 			if (this.client != null) {
 				throw new SignalingException(ErrorCode.ALREADY_CONNECTED, "Already connected as " + this.client);
 			}
-			this.client = this.switchboard.join(connect.line(), connect.properties(), this);
+			join(connect);
 			return;
 		}
 		Client joined = this.client;
@@ -97,6 +101,22 @@ final class SignalingSession implements ClientChannel {
 		}
 	}
 
+	/**
+	 * Joins in two steps, so that a close racing the join always finds something to end: the client is
+	 * recorded here before the line makes it reachable. Whichever of the two threads comes second sees
+	 * the other's write (both fields are volatile): either the closer finds the client and leaves (after
+	 * which entering does nothing), or this thread finds the connection closed and leaves itself.
+	 */
+	private void join(ClientMessage.Connect connect) {
+		Client admitted = this.switchboard.admit(connect.line(), connect.properties(), this);
+		this.client = admitted;
+		if (this.closed) {
+			this.switchboard.leave(admitted);
+			return;
+		}
+		this.switchboard.enter(admitted);
+	}
+
 	/** The browser sent a frame the protocol has no place for. */
 	void refuse(ErrorCode code, String reason) {
 		this.metrics.received();
@@ -105,6 +125,7 @@ final class SignalingSession implements ClientChannel {
 
 	/** The connection is gone, for whatever reason: the client leaves its line. */
 	void closed() {
+		this.closed = true;
 		Client joined = this.client;
 		if (joined != null) {
 			this.switchboard.leave(joined);
@@ -141,7 +162,15 @@ final class SignalingSession implements ClientChannel {
 	}
 
 	@Override
-	public void error(SignalingException error) {
+	public void refused(Refusal refusal) {
+		ErrorCode code = switch (refusal.reason()) {
+			case NO_SUCH_CALL -> ErrorCode.UNKNOWN_CALL;
+			case NOT_NOW -> ErrorCode.INVALID_STATE;
+		};
+		error(new SignalingException(code, refusal.getMessage(), refusal.callId()));
+	}
+
+	private void error(SignalingException error) {
 		this.metrics.error(error.code());
 		send(new ServerMessage.Error(error.code(), error.getMessage(), error.callId()));
 	}

@@ -29,7 +29,9 @@ class RingTimersTests {
 		Line line = new Line(new LineProperties.Spec("Test", ringTimeout, "", false, 1, 0), Runnable::run);
 		Client caller = new Client(line, line.allocateNumber(), Map.of(), null);
 		Client callee = new Client(line, line.allocateNumber(), Map.of(), null);
-		return new Call(caller, callee, "c1");
+		Call call = new Call(caller, callee, callee.number(), "c1");
+		call.apply(CallEvent.DIAL, Call.Role.CALLER);
+		return call;
 	}
 
 	@Test

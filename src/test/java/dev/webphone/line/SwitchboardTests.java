@@ -98,8 +98,8 @@ class SwitchboardTests {
 		}
 
 		@Override
-		public void error(SignalingException error) {
-			throw error;
+		public void refused(Refusal refusal) {
+			this.states.add(refusal.callId() + " refused " + refusal.reason());
 		}
 
 	}

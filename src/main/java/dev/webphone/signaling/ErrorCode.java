@@ -1,7 +1,7 @@
-package dev.webphone.line;
+package dev.webphone.signaling;
 
 /**
- * Why a client's message was refused. Sent to the client in an {@code error} message.
+ * Why a client's message was refused: the {@code code} of an {@code error} message.
  */
 public enum ErrorCode {
 
@@ -14,13 +14,13 @@ public enum ErrorCode {
 	/** A second {@code connect} on a connection that has joined a line. */
 	ALREADY_CONNECTED,
 
-	/** A {@code callId} that is not of the allowed form, or the id of the client's current call. */
-	INVALID_CALL_ID,
-
 	/** The call is not this client's, or is over. */
 	UNKNOWN_CALL,
 
-	/** The call is not in a state that allows the request, or the client is already in a call. */
+	/**
+	 * The call is not in a state that allows the request, or the client is already in a call (a dial
+	 * with the id of that call is refused without a call id, so that it cannot end the call on the page).
+	 */
 	INVALID_STATE,
 
 	/** More messages than the per-connection rate allows. */

@@ -1,9 +1,8 @@
-package dev.webphone.metrics;
+package dev.webphone.signaling;
 
 import java.util.EnumMap;
 import java.util.Map;
 
-import dev.webphone.line.ErrorCode;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +14,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnEmbeddedLine
-public class SignalingMetrics {
+class SignalingMetrics {
 
 	static final String MESSAGES = "webphone.signaling.messages";
 
@@ -46,17 +45,17 @@ public class SignalingMetrics {
 	}
 
 	/** A frame arrived from a browser, valid or not. */
-	public void received() {
+	void received() {
 		this.received.increment();
 	}
 
 	/** A message went to a browser. */
-	public void sent() {
+	void sent() {
 		this.sent.increment();
 	}
 
 	/** A browser's message was refused with {@code code}. */
-	public void error(ErrorCode code) {
+	void error(ErrorCode code) {
 		this.errors.get(code).increment();
 	}
 

@@ -1,0 +1,127 @@
+package dev.webphone.line;
+
+import dev.webphone.line.Call.Role;
+
+import static dev.webphone.line.CallEvent.ANSWER;
+import static dev.webphone.line.CallEvent.DECLINE;
+import static dev.webphone.line.CallEvent.DIAL;
+import static dev.webphone.line.CallEvent.DIAL_BACK;
+import static dev.webphone.line.CallEvent.DIAL_BUSY;
+import static dev.webphone.line.CallEvent.DIAL_NOT_FOUND;
+import static dev.webphone.line.CallEvent.DISCONNECT;
+import static dev.webphone.line.CallEvent.HANG_UP;
+import static dev.webphone.line.CallEvent.RING_TIMEOUT;
+import static dev.webphone.line.CallState.BUSY;
+import static dev.webphone.line.CallState.COMPLETED;
+import static dev.webphone.line.CallState.IN_CALL;
+import static dev.webphone.line.CallState.NOT_ANSWERED;
+import static dev.webphone.line.CallState.NOT_FOUND;
+import static dev.webphone.line.CallState.REJECTED;
+import static dev.webphone.line.CallState.RINGING;
+
+/**
+ * The call state machine, one row per legal move, and what each party is told of it: the only
+ * source of the states the line announces, refusals and the merge of a simultaneous dial included.
+ * Every move not listed is illegal.
+ *
+ * <p>Columns: the state before ({@code null}: a dial, before the call has a state), the event, who
+ * does it ({@code null}: the line's ring timer), the state after, what the callee is told
+ * ({@code null}: nothing; {@code RINGING} is told as {@code incoming}), and what the callee is told
+ * under the id it knew the call by until then, when the move gives it a new one ({@code null}: no new
+ * id). The caller is always told the state after.
+ */
+enum CallTransition {
+
+	/** A dial reaches a free client: the caller hears it ring, the callee gets the incoming call. */
+	RINGS(null, DIAL, Role.CALLER, RINGING, RINGING, null),
+
+	/** A dial to a client in another call never rings; only the caller hears of it. */
+	REFUSED_BUSY(null, DIAL_BUSY, Role.CALLER, BUSY, null, null),
+
+	/** A dial to a number nobody online has never rings; only the caller hears of it. */
+	REFUSED_NOT_FOUND(null, DIAL_NOT_FOUND, Role.CALLER, NOT_FOUND, null, null),
+
+	/** The callee answers. */
+	ANSWERED(RINGING, ANSWER, Role.CALLEE, IN_CALL, IN_CALL, null),
+
+	/**
+	 * The callee dialled the caller at the same moment: the call is answered, and the incoming call
+	 * the callee was told of ends ({@code COMPLETED}, reason {@code merged}) before it hears
+	 * {@code IN_CALL} under the id of its own dial.
+	 */
+	MERGED(RINGING, DIAL_BACK, Role.CALLEE, IN_CALL, IN_CALL, COMPLETED),
+
+	/** The callee declines: the caller hears {@code REJECTED}, the callee only that its call is over. */
+	DECLINED(RINGING, DECLINE, Role.CALLEE, REJECTED, COMPLETED, null),
+
+	/** The callee hangs up a ringing call, which is declining it. */
+	DECLINED_BY_HANGING_UP(RINGING, HANG_UP, Role.CALLEE, REJECTED, COMPLETED, null),
+
+	/** The caller gives up before an answer. */
+	CANCELLED(RINGING, HANG_UP, Role.CALLER, COMPLETED, COMPLETED, null),
+
+	/** The caller's connection is gone while it rings. */
+	CALLER_LEFT_WHILE_RINGING(RINGING, DISCONNECT, Role.CALLER, COMPLETED, COMPLETED, null),
+
+	/** The callee's connection is gone while it rings. */
+	CALLEE_LEFT_WHILE_RINGING(RINGING, DISCONNECT, Role.CALLEE, COMPLETED, COMPLETED, null),
+
+	/** Nobody answered within the line's ring time-out. */
+	NOT_ANSWERED_IN_TIME(RINGING, RING_TIMEOUT, null, NOT_ANSWERED, NOT_ANSWERED, null),
+
+	/** The caller hangs up a connected call. */
+	CALLER_HUNG_UP(IN_CALL, HANG_UP, Role.CALLER, COMPLETED, COMPLETED, null),
+
+	/** The callee hangs up a connected call. */
+	CALLEE_HUNG_UP(IN_CALL, HANG_UP, Role.CALLEE, COMPLETED, COMPLETED, null),
+
+	/** The caller's connection is gone during the call. */
+	CALLER_LEFT(IN_CALL, DISCONNECT, Role.CALLER, COMPLETED, COMPLETED, null),
+
+	/** The callee's connection is gone during the call. */
+	CALLEE_LEFT(IN_CALL, DISCONNECT, Role.CALLEE, COMPLETED, COMPLETED, null);
+
+	final CallState from;
+
+	final CallEvent event;
+
+	final Role by;
+
+	final CallState to;
+
+	final CallState calleeHears;
+
+	final CallState calleeOldIdHears;
+
+	CallTransition(CallState from, CallEvent event, Role by, CallState to, CallState calleeHears,
+			CallState calleeOldIdHears) {
+		this.from = from;
+		this.event = event;
+		this.by = by;
+		this.to = to;
+		this.calleeHears = calleeHears;
+		this.calleeOldIdHears = calleeOldIdHears;
+	}
+
+	/**
+	 * The move for an event.
+	 * @param from the call's state, {@code null} for a dial
+	 * @param event what happened
+	 * @param by who did it, {@code null} for the ring timer
+	 * @throws IllegalCallTransitionException when no row allows the move
+	 */
+	static CallTransition of(CallState from, CallEvent event, Role by) {
+		for (CallTransition transition : values()) {
+			if (transition.from == from && transition.event == event && transition.by == by) {
+				return transition;
+			}
+		}
+		throw new IllegalCallTransitionException(from, event, by);
+	}
+
+	/** What {@code role} is told of this move under the call's current id, {@code null} for nothing. */
+	CallState heardBy(Role role) {
+		return (role == Role.CALLER) ? this.to : this.calleeHears;
+	}
+
+}

@@ -1,0 +1,388 @@
+package dev.webphone.line;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import dev.webphone.ice.IceServer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What each client hears when many threads work the switchboard at once: every client's messages
+ * make sense in the order they arrive, whatever the interleaving.
+ *
+ * <p>Each round starts a switchboard with a few clients and lets several real threads dial, accept,
+ * reject, hang up, relay, leave and rejoin at random (simultaneous dialling included, since the
+ * clients dial each other), then hangs up what is left and checks, for every client, the sequence
+ * its channel received. A failure names the seed of its round, which replays the same choices
+ * (the interleaving itself is the scheduler's).
+ */
+class SwitchboardOrderTests {
+
+	private static final int ROUNDS = 300;
+
+	private static final int CLIENTS = 4;
+
+	private static final int THREADS = 4;
+
+	private static final int STEPS = 60;
+
+	private static final Set<CallState> LIVE = Set.of(CallState.RINGING, CallState.IN_CALL);
+
+	@Test
+	void everyClientHearsOfItsCallsInAnOrderThatMakesSense() throws Exception {
+		long master = Long.getLong("order.seed", System.nanoTime());
+		Random seeds = new Random(master);
+		ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+		try {
+			for (int round = 0; round < ROUNDS; round++) {
+				long seed = seeds.nextLong();
+				try {
+					runRound(seed, threads);
+				}
+				catch (AssertionError | Exception ex) {
+					throw new AssertionError("Round " + round + " failed; replay with -Dorder.seed=" + master
+							+ " (round seed " + seed + ")", ex);
+				}
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
+	private void runRound(long seed, ExecutorService threads) throws Exception {
+		Switchboard switchboard = switchboard();
+		try {
+			Round round = new Round(switchboard, new Random(seed));
+			CyclicBarrier start = new CyclicBarrier(THREADS);
+			List<Future<?>> workers = new ArrayList<>();
+			for (int t = 0; t < THREADS; t++) {
+				Random random = new Random(seed + t + 1);
+				workers.add(threads.submit(() -> {
+					start.await();
+					for (int step = 0; step < STEPS; step++) {
+						round.step(random);
+					}
+					return null;
+				}));
+			}
+			for (Future<?> worker : workers) {
+				worker.get(30, TimeUnit.SECONDS);
+			}
+			round.endEverything();
+			for (Ear ear : round.everyone) {
+				ear.check();
+			}
+		}
+		finally {
+			switchboard.destroy();
+		}
+	}
+
+	private static Switchboard switchboard() {
+		// A short ring time-out lets the ring timer's thread end calls too.
+		return TestSwitchboards.of(new LineProperties.Spec("Test", Duration.ofMillis(40), "", true, 1001, 0));
+	}
+
+	/** The clients of one round and the random moves made on them. */
+	private static final class Round {
+
+		private final Switchboard switchboard;
+
+		private final AtomicReferenceArray<Ear> seats = new AtomicReferenceArray<>(CLIENTS);
+
+		/** Every client that was ever on the line this round, gone or not. */
+		final List<Ear> everyone = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		private final AtomicInteger ids = new AtomicInteger();
+
+		private final Set<String> reused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+		Round(Switchboard switchboard, Random random) {
+			this.switchboard = switchboard;
+			for (int i = 0; i < CLIENTS; i++) {
+				this.seats.set(i, join());
+			}
+		}
+
+		private Ear join() {
+			Ear ear = new Ear(this.reused);
+			ear.client = this.switchboard.join("Test", Map.of(), ear);
+			this.everyone.add(ear);
+			return ear;
+		}
+
+		void step(Random random) {
+			int seat = random.nextInt(CLIENTS);
+			Ear ear = this.seats.get(seat);
+			Client client = ear.client;
+			int move = random.nextInt(100);
+			try {
+				if (move < 35) {
+					Ear other = this.seats.get(random.nextInt(CLIENTS));
+					String to = (random.nextInt(20) == 0) ? "999999" : other.client.number();
+					String callId = "c" + this.ids.incrementAndGet();
+					this.switchboard.dial(client, callId, to, CallType.AUDIO);
+				}
+				else if (move < 40) {
+					// A dial reusing the id of this client's newest call, live or over, to anyone.
+					String known = ear.newestCallId();
+					if (known != null) {
+						Ear other = this.seats.get(random.nextInt(CLIENTS));
+						String to = (random.nextBoolean()) ? "999999" : other.client.number();
+						this.reused.add(known);
+						this.switchboard.dial(client, known, to, CallType.AUDIO);
+					}
+				}
+				else if (move < 60) {
+					String known = ear.someCallId(random);
+					if (known != null) {
+						this.switchboard.accept(client, known);
+					}
+				}
+				else if (move < 66) {
+					String known = ear.someCallId(random);
+					if (known != null) {
+						this.switchboard.reject(client, known);
+					}
+				}
+				else if (move < 80) {
+					String known = ear.someCallId(random);
+					if (known != null) {
+						this.switchboard.hangUp(client, known, null);
+					}
+				}
+				else if (move < 96) {
+					String known = ear.someCallId(random);
+					if (known != null) {
+						this.switchboard.relay(client, known, new MediaSignal() {
+						});
+					}
+				}
+				else {
+					Ear fresh = join();
+					if (this.seats.compareAndSet(seat, ear, fresh)) {
+						this.switchboard.leave(client);
+					}
+					else {
+						this.switchboard.leave(fresh.client);
+					}
+				}
+			}
+			catch (RuntimeException refused) {
+				// A refusal of the client's request; what matters is what the channels heard.
+			}
+		}
+
+		/** Hangs up every call a client still on the line heard of, then waits for the line to settle. */
+		void endEverything() {
+			for (int i = 0; i < CLIENTS; i++) {
+				Ear ear = this.seats.get(i);
+				for (String callId : ear.callIds()) {
+					try {
+						this.switchboard.hangUp(ear.client, callId, null);
+					}
+					catch (RuntimeException ignored) {
+						// hang-up never refuses; a change of the contract shows in the checks below
+					}
+				}
+			}
+			await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> this.switchboard.ringingCount() == 0);
+		}
+
+	}
+
+	/** One client's channel: records what it hears, and whether two threads ever talk to it at once. */
+	private static final class Ear implements ClientChannel {
+
+		volatile Client client;
+
+		private final List<String> heard = new ArrayList<>();
+
+		private final AtomicInteger speaking = new AtomicInteger();
+
+		private volatile boolean overlapped;
+
+		/** Ids dialled again this round, which start a new call when the old one is over. */
+		private final Set<String> reused;
+
+		Ear(Set<String> reused) {
+			this.reused = reused;
+		}
+
+		private void hear(String message) {
+			if (this.speaking.incrementAndGet() > 1) {
+				this.overlapped = true;
+			}
+			synchronized (this.heard) {
+				this.heard.add(message);
+			}
+			this.speaking.decrementAndGet();
+		}
+
+		List<String> heard() {
+			synchronized (this.heard) {
+				return List.copyOf(this.heard);
+			}
+		}
+
+		Set<String> callIds() {
+			Set<String> ids = new HashSet<>();
+			for (String message : heard()) {
+				String[] parts = message.split(" ");
+				if (parts.length > 1 && !parts[0].equals("presence") && !parts[1].equals("null")) {
+					ids.add(parts[1]);
+				}
+			}
+			return ids;
+		}
+
+		String newestCallId() {
+			List<String> messages = heard();
+			for (int i = messages.size() - 1; i >= 0; i--) {
+				String[] parts = messages.get(i).split(" ");
+				if (parts.length > 1 && !parts[0].equals("presence") && !parts[1].equals("null")) {
+					return parts[1];
+				}
+			}
+			return null;
+		}
+
+		String someCallId(Random random) {
+			List<String> ids = new ArrayList<>(callIds());
+			if (ids.isEmpty()) {
+				return null;
+			}
+			ids.sort(null);
+			// The newest ids are the interesting ones.
+			return ids.get(Math.max(0, ids.size() - 1 - random.nextInt(Math.min(ids.size(), 3))));
+		}
+
+		@Override
+		public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
+			hear("granted");
+		}
+
+		@Override
+		public void clientState(String phoneNumber, Presence status, Map<String, Object> properties) {
+			hear("presence " + phoneNumber + " " + status);
+		}
+
+		@Override
+		public void incoming(String callId, String from, CallType callType, Map<String, Object> properties) {
+			hear("incoming " + callId);
+		}
+
+		@Override
+		public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
+			hear("state " + callId + " " + state + ("merged".equals(reason) ? " merged" : ""));
+		}
+
+		@Override
+		public void signal(String callId, MediaSignal signal) {
+			hear("signal " + callId);
+		}
+
+		@Override
+		public void refused(Refusal refusal) {
+			hear("error " + refusal.callId() + " " + refusal.reason());
+		}
+
+		/** The invariants of one client's messages, in the order they arrived. */
+		void check() {
+			List<String> messages = heard();
+			assertThat(messages).as("the first message").first().isEqualTo("granted");
+			Map<String, List<String>> byCall = new HashMap<>();
+			Set<String> live = new HashSet<>();
+			boolean left = this.client.isGone();
+			for (int i = 0; i < messages.size(); i++) {
+				String[] parts = messages.get(i).split(" ");
+				String kind = parts[0];
+				if (kind.equals("presence") || kind.equals("error") || kind.equals("granted")) {
+					continue;
+				}
+				String callId = parts[1];
+				List<String> story = byCall.computeIfAbsent(callId, (id) -> new ArrayList<>());
+				String last = story.isEmpty() ? null : story.get(story.size() - 1);
+				String where = "message " + i + " of " + messages;
+				if (last != null && isFinal(last) && this.reused.contains(callId) && (kind.equals("incoming")
+						|| kind.equals("state") && Set.of("RINGING", "IN_CALL", "BUSY", "NOT_FOUND").contains(parts[2]))) {
+					// A client dialled the id of a call that was over: a new call.
+					story.clear();
+					last = null;
+				}
+				if (last != null && isFinal(last)) {
+					fail("%s for call %s after its final state; %s", messages.get(i), callId, where);
+				}
+				switch (kind) {
+					case "incoming" -> {
+						if (last != null) {
+							fail("incoming %s after %s; %s", callId, story, where);
+						}
+						live.add(callId);
+					}
+					case "signal" -> {
+						if (!story.contains("IN_CALL")) {
+							fail("a signal for %s that is not connected (%s); %s", callId, story, where);
+						}
+					}
+					case "state" -> {
+						CallState state = CallState.valueOf(parts[2]);
+						if (state == CallState.RINGING && last != null) {
+							fail("RINGING %s after %s; %s", callId, story, where);
+						}
+						if ((state == CallState.BUSY || state == CallState.NOT_FOUND) && last != null) {
+							fail("%s %s after %s: only a dial that never rang ends so; %s", state, callId, story, where);
+						}
+						if (state == CallState.IN_CALL && story.contains("IN_CALL")) {
+							fail("IN_CALL %s twice; %s", callId, where);
+						}
+						if (parts.length > 3 && !"incoming".equals(last)) {
+							fail("a merged end of %s that did not ring here (%s); %s", callId, story, where);
+						}
+						if (state.isFinal()) {
+							live.remove(callId);
+						}
+						else {
+							live.add(callId);
+						}
+					}
+					default -> fail("unexpected message %s", messages.get(i));
+				}
+				if (!kind.equals("signal")) {
+					story.add(kind.equals("state") ? parts[2] : kind);
+				}
+				if (live.size() > 1) {
+					fail("in calls %s at once; %s", live, where);
+				}
+			}
+			if (!left) {
+				assertThat(live).as("calls never ended for a client still on the line: %s", messages).isEmpty();
+			}
+			assertThat(this.overlapped).as("two threads talked to one client at once").isFalse();
+		}
+
+		private static boolean isFinal(String step) {
+			return !step.equals("incoming") && !step.equals("signal") && !LIVE.contains(CallState.valueOf(step));
+		}
+
+	}
+
+}

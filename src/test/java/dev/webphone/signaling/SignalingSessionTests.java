@@ -1,0 +1,145 @@
+package dev.webphone.signaling;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.webphone.ice.IceServer;
+import dev.webphone.line.CallState;
+import dev.webphone.line.CallType;
+import dev.webphone.line.Client;
+import dev.webphone.line.ClientChannel;
+import dev.webphone.line.LineProperties;
+import dev.webphone.line.MediaSignal;
+import dev.webphone.line.Refusal;
+import dev.webphone.line.TestSwitchboards;
+import dev.webphone.line.Switchboard;
+import org.eclipse.jetty.websocket.api.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.mock;
+
+/**
+ * One browser's session against a real switchboard, with only the Jetty socket under it stubbed: a
+ * connection that closes while its {@code connect} is being handled leaves nothing behind.
+ */
+class SignalingSessionTests {
+
+	private static final int JOINS = 2_000;
+
+	private static final long FIRST_NUMBER = 5001;
+
+	private final Switchboard switchboard = switchboard();
+
+	private final SignalingCodec codec = new SignalingCodec(JsonMapper.builder().build());
+
+	private final SignalingMetrics metrics = mock(SignalingMetrics.class);
+
+	private final ExecutorService threads = Executors.newFixedThreadPool(2);
+
+	@AfterEach
+	void stop() {
+		this.threads.shutdownNow();
+		this.switchboard.destroy();
+	}
+
+	private static Switchboard switchboard() {
+		return TestSwitchboards.of(new LineProperties.Spec("Test", Duration.ofSeconds(60), "", true, FIRST_NUMBER, 0));
+	}
+
+	private SignalingSession session() {
+		BrowserSocket socket = new BrowserSocket(mock(Session.class), 512 * 1024);
+		return new SignalingSession(socket, this.codec, this.switchboard, new RateLimit(200, 50), this.metrics, "all");
+	}
+
+	@Test
+	void aConnectionClosedWhileItJoinsLeavesNoClientBehind() throws Exception {
+		Watcher watcher = new Watcher();
+		Client watching = this.switchboard.join("Test", Map.of(), watcher);
+		CyclicBarrier start = new CyclicBarrier(2);
+		for (int i = 0; i < JOINS; i++) {
+			SignalingSession session = session();
+			Future<?> joining = this.threads.submit(() -> {
+				start.await();
+				session.receive("{\"type\":\"connect\",\"line\":\"Test\"}");
+				return null;
+			});
+			Future<?> closing = this.threads.submit(() -> {
+				start.await();
+				session.closed();
+				return null;
+			});
+			joining.get(10, TimeUnit.SECONDS);
+			closing.get(10, TimeUnit.SECONDS);
+		}
+		assertThat(this.switchboard.clientCount("Test")).as("clients left on the line").isOne();
+		// Everyone the watcher was told came online, it was told went offline again.
+		await().atMost(Duration.ofSeconds(10)).until(() -> watcher.online.isEmpty());
+		assertThat(watcher.announced).as("presence reached the watcher").isNotEmpty();
+		// No number handed out in the race rings; none of them is even on the line any more.
+		Watcher caller = new Watcher();
+		Client callerClient = this.switchboard.join("Test", Map.of(), caller);
+		for (long number = FIRST_NUMBER + 1; number < FIRST_NUMBER + 1 + JOINS; number++) {
+			this.switchboard.dial(callerClient, "c" + number, Long.toString(number), CallType.AUDIO);
+		}
+		assertThat(caller.states).hasSize(JOINS).allMatch((state) -> state.endsWith(" NOT_FOUND"));
+		assertThat(watching.number()).isEqualTo(Long.toString(FIRST_NUMBER));
+	}
+
+	/** Records who it is told is online, and the outcome of its dials. */
+	private static final class Watcher implements ClientChannel {
+
+		final Set<String> online = ConcurrentHashMap.newKeySet();
+
+		final Set<String> announced = ConcurrentHashMap.newKeySet();
+
+		final List<String> states = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
+		}
+
+		@Override
+		public void clientState(String phoneNumber, Presence status, Map<String, Object> properties) {
+			this.announced.add(phoneNumber);
+			if (status == Presence.ONLINE) {
+				this.online.add(phoneNumber);
+			}
+			else {
+				this.online.remove(phoneNumber);
+			}
+		}
+
+		@Override
+		public void incoming(String callId, String from, CallType callType, Map<String, Object> properties) {
+		}
+
+		@Override
+		public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
+			this.states.add(callId + " " + state);
+		}
+
+		@Override
+		public void signal(String callId, MediaSignal signal) {
+		}
+
+		@Override
+		public void refused(Refusal refusal) {
+			this.states.add(refusal.callId() + " refused " + refusal.reason());
+		}
+
+	}
+
+}
