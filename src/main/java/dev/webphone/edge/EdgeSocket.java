@@ -7,6 +7,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
  * One WebSocket connection at the edge (a browser's, or in relay mode the upstream one opened for it),
@@ -18,6 +19,9 @@ import org.eclipse.jetty.websocket.api.Session;
  * in Jetty, in order; what the other end has not yet taken is counted, and a connection that falls
  * more than {@link EdgeSettings#sendBufferLimit()} behind is cut at once, which bounds the memory one
  * connection can hold.
+ *
+ * <p>It also remembers when the other end last sent anything (a frame or a pong): our own pings keep
+ * Jetty's idle timer running for ever, so the edge times connections out on this instead.
  */
 public final class EdgeSocket {
 
@@ -31,10 +35,19 @@ public final class EdgeSocket {
 
 	private final AtomicLong unsent = new AtomicLong();
 
+	private volatile long heardAt = System.nanoTime();
+
+	private volatile boolean timingOut;
+
 	EdgeSocket(Session session, long bufferLimit, boolean browser) {
 		this.session = session;
 		this.bufferLimit = bufferLimit;
 		this.browser = browser;
+	}
+
+	/** The other end sent something (a frame, a pong): it is alive. */
+	public void heard() {
+		this.heardAt = System.nanoTime();
 	}
 
 	/**
@@ -79,6 +92,25 @@ public final class EdgeSocket {
 
 	boolean isBrowser() {
 		return this.browser;
+	}
+
+	/**
+	 * Closes the connection if nothing came from the other end for {@code idleTimeout}: first with a
+	 * close frame, and at the next check, if that did not end it, by dropping it.
+	 */
+	void closeIfSilent(long now, long idleTimeout) {
+		if (now - this.heardAt <= idleTimeout) {
+			return;
+		}
+		if (this.timingOut) {
+			this.session.disconnect();
+			return;
+		}
+		this.timingOut = true;
+		logger.debug("Closing " + this + ": silent for longer than the idle timeout");
+		// Whoever stays silent will not answer the close frame either: drop the connection once it is out.
+		this.session.close(StatusCode.SHUTDOWN, "idle timeout", Callback.from(this.session::disconnect,
+				(failure) -> this.session.disconnect()));
 	}
 
 	void ping() {

@@ -17,7 +17,8 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 /**
  * The WebSocket edge of the server, one for either mode: maps endpoints with the upgrade and origin
  * rules of {@link EdgeSettings}, holds every open connection (the browsers', and in relay mode the
- * upstream ones), and pings them all from one thread.
+ * upstream ones), pings them all from one thread and closes those that have been silent for longer
+ * than the idle timeout.
  */
 public final class WebSocketEdge implements SmartLifecycle {
 
@@ -79,6 +80,12 @@ public final class WebSocketEdge implements SmartLifecycle {
 		this.sockets.forEach(EdgeSocket::ping);
 	}
 
+	private void closeSilent() {
+		long now = System.nanoTime();
+		long idleTimeout = this.settings.idleTimeout().toNanos();
+		this.sockets.forEach((socket) -> socket.closeIfSilent(now, idleTimeout));
+	}
+
 	@Override
 	public void start() {
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -88,6 +95,9 @@ public final class WebSocketEdge implements SmartLifecycle {
 		});
 		long interval = this.settings.pingInterval().toNanos();
 		executor.scheduleAtFixedRate(this::pingAll, interval, interval, TimeUnit.NANOSECONDS);
+		// A silent connection goes at most a quarter of the idle timeout late.
+		long check = Math.max(this.settings.idleTimeout().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10));
+		executor.scheduleAtFixedRate(this::closeSilent, check, check, TimeUnit.NANOSECONDS);
 		this.keepAlive = executor;
 	}
 

@@ -59,7 +59,7 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 
 	private State state = State.CONNECTING;
 
-	private EdgeSocket upstream;
+	private volatile EdgeSocket upstream;
 
 	private CompletableFuture<Session> connecting;
 
@@ -127,13 +127,26 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 
 	@Override
 	public void onWebSocketText(String text) {
+		heardFromUpstream();
 		forward(new Frame.Text(text), this.browser);
 	}
 
 	@Override
 	public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+		heardFromUpstream();
 		forward(Frame.Binary.copyOf(payload), this.browser);
 		callback.succeed();
+	}
+
+	@Override
+	public void onWebSocketPong(ByteBuffer payload) {
+		heardFromUpstream();
+	}
+
+	@Override
+	public void onWebSocketPing(ByteBuffer payload) {
+		// Jetty answers it; that the phone system pings us shows it is there as well as a pong does.
+		heardFromUpstream();
 	}
 
 	@Override
@@ -168,7 +181,14 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 		}
 	}
 
-	private synchronized EdgeSocket upstreamSocket() {
+	private void heardFromUpstream() {
+		EdgeSocket socket = upstreamSocket();
+		if (socket != null) {
+			socket.heard();
+		}
+	}
+
+	private EdgeSocket upstreamSocket() {
 		return this.upstream;
 	}
 
