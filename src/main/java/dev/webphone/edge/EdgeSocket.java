@@ -1,7 +1,6 @@
 package dev.webphone.edge;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,9 +15,11 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * <p>Messages for a browser are sent by many threads: its own, the other party's, the line's presence
  * thread, the ring timer, the relay. A blocking send would let one browser that stops reading hold any
  * of them, and with them every other call, until the idle time-out. Here a send only queues the frame
- * in Jetty, in order; what the other end has not yet taken is counted, and a connection that falls
- * more than {@link EdgeSettings#sendBufferLimit()} behind is cut at once, which bounds the memory one
- * connection can hold.
+ * in Jetty, in order; what the other end has not yet taken is counted, against this connection's
+ * {@link EdgeSettings#sendBufferLimit() limit} and against the server-wide
+ * {@link EdgeSettings#sendBufferBudget() budget}. A connection over its own limit is cut at once; when
+ * the budget runs out, the edge cuts whichever connection is furthest behind, which need not be the
+ * one being sent to. Either way a cut connection's frames no longer count.
  *
  * <p>It also remembers when the other end last sent anything (a frame or a pong): our own pings keep
  * Jetty's idle timer running for ever, so the edge times connections out on this instead.
@@ -29,19 +30,23 @@ public final class EdgeSocket {
 
 	private final Session session;
 
-	private final long bufferLimit;
+	private final WebSocketEdge edge;
 
 	private final boolean browser;
 
-	private final AtomicLong unsent = new AtomicLong();
+	/** Queued and not yet written; written under this object's monitor, read by the edge without it. */
+	private volatile long unsent;
+
+	/** Cut off: what was queued is no longer counted, and nothing more is sent. Guarded by this. */
+	private boolean cut;
 
 	private volatile long heardAt = System.nanoTime();
 
 	private volatile boolean timingOut;
 
-	EdgeSocket(Session session, long bufferLimit, boolean browser) {
+	EdgeSocket(Session session, WebSocketEdge edge, boolean browser) {
 		this.session = session;
-		this.bufferLimit = bufferLimit;
+		this.edge = edge;
 		this.browser = browser;
 	}
 
@@ -94,6 +99,30 @@ public final class EdgeSocket {
 		return this.browser;
 	}
 
+	/** What is queued for this connection and not yet written. */
+	long unsent() {
+		return this.unsent;
+	}
+
+	/**
+	 * Cuts the connection off: drops it without a close frame (which would queue behind everything the
+	 * other end is not reading) and gives back to the budget all it held.
+	 * @return whether this call cut it (not an earlier one)
+	 */
+	boolean cutOff(String why) {
+		synchronized (this) {
+			if (this.cut) {
+				return false;
+			}
+			this.cut = true;
+			this.edge.budget().release(this.unsent);
+			this.unsent = 0;
+		}
+		logger.debug("Disconnecting " + this + ": " + why);
+		this.session.disconnect();
+		return true;
+	}
+
 	/**
 	 * Closes the connection if nothing came from the other end for {@code idleTimeout}: first with a
 	 * close frame, and at the next check, if that did not end it, by dropping it.
@@ -119,19 +148,42 @@ public final class EdgeSocket {
 	}
 
 	private boolean reserve(long size) {
-		if (this.unsent.addAndGet(size) > this.bufferLimit) {
-			this.unsent.addAndGet(-size);
-			logger.debug("Disconnecting " + this + ": too far behind in reading");
-			// A close frame would queue behind everything the other end is not reading.
-			this.session.disconnect();
+		boolean overLimit;
+		boolean overBudget = false;
+		synchronized (this) {
+			if (this.cut) {
+				return false;
+			}
+			overLimit = this.unsent + size > this.edge.settings().sendBufferLimit();
+			if (!overLimit) {
+				this.unsent += size;
+				overBudget = !this.edge.budget().take(size);
+			}
+		}
+		if (overLimit) {
+			cutOff("too far behind in reading");
 			return false;
+		}
+		if (overBudget) {
+			// Outside this monitor: the edge takes the monitors of the connections it cuts.
+			this.edge.relieveBudget();
+			synchronized (this) {
+				return !this.cut;
+			}
 		}
 		return true;
 	}
 
+	private synchronized void written(long size) {
+		if (!this.cut) {
+			this.unsent -= size;
+			this.edge.budget().release(size);
+		}
+	}
+
 	private Callback callback(long size) {
-		return Callback.from(() -> this.unsent.addAndGet(-size), (failure) -> {
-			this.unsent.addAndGet(-size);
+		return Callback.from(() -> written(size), (failure) -> {
+			written(size);
 			failed(failure);
 		});
 	}

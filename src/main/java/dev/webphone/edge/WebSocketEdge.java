@@ -1,12 +1,16 @@
 package dev.webphone.edge;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.websocket.api.Session;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.web.socket.WebSocketHandler;
@@ -22,7 +26,15 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  */
 public final class WebSocketEdge implements SmartLifecycle {
 
+	private static final Log logger = LogFactory.getLog(WebSocketEdge.class);
+
 	private final EdgeSettings settings;
+
+	private final SendBudget budget;
+
+	private final AtomicBoolean relieving = new AtomicBoolean();
+
+	private final ThrottledLog budgetLog = new ThrottledLog(logger, Duration.ofSeconds(10));
 
 	private final Set<EdgeSocket> sockets = ConcurrentHashMap.newKeySet();
 
@@ -32,6 +44,7 @@ public final class WebSocketEdge implements SmartLifecycle {
 
 	public WebSocketEdge(EdgeSettings settings) {
 		this.settings = settings;
+		this.budget = new SendBudget(settings.sendBufferBudget());
 	}
 
 	/** Maps {@code handler} at {@code path} for browsers. */
@@ -57,8 +70,12 @@ public final class WebSocketEdge implements SmartLifecycle {
 
 	/** A connection has closed: it leaves the edge. */
 	public void closed(EdgeSocket socket) {
-		if (socket != null && this.sockets.remove(socket) && socket.isBrowser()) {
-			this.browsers.decrementAndGet();
+		if (socket != null && this.sockets.remove(socket)) {
+			// Whatever it still held will never be written.
+			socket.cutOff("closed");
+			if (socket.isBrowser()) {
+				this.browsers.decrementAndGet();
+			}
 		}
 	}
 
@@ -67,8 +84,54 @@ public final class WebSocketEdge implements SmartLifecycle {
 		return this.browsers.get();
 	}
 
+	/** How much all connections together hold in frames queued and not yet written. */
+	public long unsentTotal() {
+		return this.budget.held();
+	}
+
+	EdgeSettings settings() {
+		return this.settings;
+	}
+
+	SendBudget budget() {
+		return this.budget;
+	}
+
+	/**
+	 * The budget is spent: cuts the connections furthest behind until it is not. One thread does it at a
+	 * time (others go on sending, briefly over budget), so that a burst of sends does not scan the
+	 * connections once for each.
+	 */
+	void relieveBudget() {
+		if (!this.relieving.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			while (this.budget.exceeded()) {
+				EdgeSocket furthestBehind = null;
+				for (EdgeSocket socket : this.sockets) {
+					if (furthestBehind == null || socket.unsent() > furthestBehind.unsent()) {
+						furthestBehind = socket;
+					}
+				}
+				if (furthestBehind == null || furthestBehind.unsent() == 0) {
+					return;
+				}
+				long held = furthestBehind.unsent();
+				String who = furthestBehind.toString();
+				if (furthestBehind.cutOff("furthest behind when the send buffer budget ran out")) {
+					this.budgetLog.warn("Send buffer budget of " + this.budget.limit() + " bytes spent: disconnected "
+							+ who + ", which held " + held + " bytes unread");
+				}
+			}
+		}
+		finally {
+			this.relieving.set(false);
+		}
+	}
+
 	EdgeSocket opened(Session session, boolean browser) {
-		EdgeSocket socket = new EdgeSocket(session, this.settings.sendBufferLimit(), browser);
+		EdgeSocket socket = new EdgeSocket(session, this, browser);
 		if (browser) {
 			this.browsers.incrementAndGet();
 		}

@@ -16,7 +16,7 @@ class EdgeConfiguration {
 	WebSocketEdge webSocketEdge(SignalingProperties properties) {
 		return new WebSocketEdge(new EdgeSettings(properties.allowedOrigins(), properties.maxMessageSize().toBytes(),
 				properties.pingInterval(), properties.idleTimeout(), properties.sendBufferLimit().toBytes(),
-				Long.MAX_VALUE));
+				properties.sendBufferBudgetBytes()));
 	}
 
 }
