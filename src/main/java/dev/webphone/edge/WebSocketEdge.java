@@ -52,6 +52,8 @@ public final class WebSocketEdge implements SmartLifecycle {
 		// With no patterns, Spring allows the page's own origin only.
 		registry.addHandler(new EdgeHandler(handler, this), path)
 			.setHandshakeHandler(new DefaultHandshakeHandler(new UncompressedJettyUpgrade(this.settings)))
+			// Runs before the origin check Spring adds for the patterns.
+			.addInterceptors(new OriginSyntaxCheck())
 			.setAllowedOriginPatterns(this.settings.allowedOrigins().toArray(String[]::new));
 	}
 
