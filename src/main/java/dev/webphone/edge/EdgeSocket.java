@@ -110,16 +110,26 @@ public final class EdgeSocket {
 	 * @return whether this call cut it (not an earlier one)
 	 */
 	boolean cutOff(String why) {
-		synchronized (this) {
-			if (this.cut) {
-				return false;
-			}
-			this.cut = true;
-			this.edge.budget().release(this.unsent);
-			this.unsent = 0;
+		if (!stopCounting()) {
+			return false;
 		}
 		logger.debug("Disconnecting " + this + ": " + why);
 		this.session.disconnect();
+		return true;
+	}
+
+	/**
+	 * Gives back to the budget all this connection held and sends nothing more; the caller drops the
+	 * connection.
+	 * @return whether this call did it (not an earlier one)
+	 */
+	synchronized boolean stopCounting() {
+		if (this.cut) {
+			return false;
+		}
+		this.cut = true;
+		this.edge.budget().release(this.unsent);
+		this.unsent = 0;
 		return true;
 	}
 

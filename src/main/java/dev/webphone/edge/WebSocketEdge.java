@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -121,7 +122,8 @@ public final class WebSocketEdge implements SmartLifecycle {
 				}
 				long held = furthestBehind.unsent();
 				String who = furthestBehind.toString();
-				if (furthestBehind.cutOff("furthest behind when the send buffer budget ran out")) {
+				if (furthestBehind.stopCounting()) {
+					disconnectElsewhere(furthestBehind);
 					this.budgetLog.warn("Send buffer budget of " + this.budget.limit() + " bytes spent: disconnected "
 							+ who + ", which held " + held + " bytes unread");
 				}
@@ -130,6 +132,25 @@ public final class WebSocketEdge implements SmartLifecycle {
 		finally {
 			this.relieving.set(false);
 		}
+	}
+
+	/**
+	 * Drops a connection cut for the budget on the keep-alive thread: the thread that found the budget
+	 * spent may hold the monitor of its own connection (a relay's), and the close events of the one cut
+	 * take that connection's.
+	 */
+	private void disconnectElsewhere(EdgeSocket socket) {
+		ScheduledExecutorService executor = this.keepAlive;
+		try {
+			if (executor != null) {
+				executor.execute(socket::disconnect);
+				return;
+			}
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping: drop it here
+		}
+		socket.disconnect();
 	}
 
 	EdgeSocket opened(Session session, boolean browser) {

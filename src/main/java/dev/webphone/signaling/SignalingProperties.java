@@ -16,7 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxMessageSize the largest frame a browser may send; a larger one closes its connection
  * @param pingInterval how often the server pings each browser, which keeps idle connections open and
  * finds dead ones
- * @param idleTimeout how long a connection may be silent (pongs count) before it is closed
+ * @param idleTimeout how long a connection may be silent (its frames and pongs count, the server's own
+ * pings do not) before it is closed as a disconnect
  * @param sendBufferLimit how much may wait for one slow browser before its connection is closed
  * @param sendBufferBudget how much may wait for all connections together (browsers, and in relay mode
  * the phone system's connections too) before the one furthest behind is closed; default a quarter of
