@@ -2,8 +2,7 @@ package dev.webphone.relay;
 
 import java.nio.ByteBuffer;
 
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
+import dev.webphone.edge.EdgeSocket;
 
 /**
  * One whole WebSocket message passed through unchanged: text, or binary for an upstream protocol that
@@ -11,22 +10,17 @@ import org.eclipse.jetty.websocket.api.Session;
  */
 sealed interface Frame {
 
-	/** What the frame counts against a connection's buffer limit. */
-	long size();
-
-	void sendTo(Session session, Callback callback);
+	/**
+	 * Queues the frame for {@code socket}.
+	 * @return {@code false} when that side is too far behind and is being cut off
+	 */
+	boolean sendTo(EdgeSocket socket);
 
 	record Text(String text) implements Frame {
 
 		@Override
-		public long size() {
-			// UTF-16 in memory; the wire size is never larger.
-			return 2L * this.text.length();
-		}
-
-		@Override
-		public void sendTo(Session session, Callback callback) {
-			session.sendText(this.text, callback);
+		public boolean sendTo(EdgeSocket socket) {
+			return socket.sendText(this.text);
 		}
 
 	}
@@ -41,13 +35,8 @@ sealed interface Frame {
 		}
 
 		@Override
-		public long size() {
-			return this.bytes.remaining();
-		}
-
-		@Override
-		public void sendTo(Session session, Callback callback) {
-			session.sendBinary(this.bytes.duplicate(), callback);
+		public boolean sendTo(EdgeSocket socket) {
+			return socket.sendBinary(this.bytes.duplicate());
 		}
 
 	}

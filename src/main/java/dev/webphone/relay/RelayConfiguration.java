@@ -2,8 +2,8 @@ package dev.webphone.relay;
 
 import java.net.http.HttpClient;
 
+import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.signaling.SignalingProperties;
-import dev.webphone.signaling.UncompressedJettyUpgrade;
 import dev.webphone.system.ConditionalOnRelay;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,10 +13,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
  * Relay mode: the signalling endpoint relays to the upstream phone system, and its script is served
@@ -25,7 +23,6 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnRelay
 @EnableWebSocket
-@EnableScheduling
 class RelayConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RelayConfiguration.class);
@@ -59,9 +56,8 @@ class RelayConfiguration {
 	}
 
 	@Bean
-	RelayHandler relayHandler(WebSocketClient upstreamWebSocketClient) {
-		return new RelayHandler(upstreamWebSocketClient, this.upstream, this.relay,
-				this.signaling.sendBufferLimit().toBytes());
+	RelayHandler relayHandler(WebSocketClient upstreamWebSocketClient, WebSocketEdge edge) {
+		return new RelayHandler(upstreamWebSocketClient, this.upstream, this.relay, edge);
 	}
 
 	@Bean
@@ -79,11 +75,8 @@ class RelayConfiguration {
 	}
 
 	@Bean
-	WebSocketConfigurer relayEndpoint(RelayHandler relayHandler) {
-		// With no patterns, Spring allows the page's own origin only.
-		return (registry) -> registry.addHandler(relayHandler, Upstream.SIGNALING_PATH)
-			.setHandshakeHandler(new DefaultHandshakeHandler(new UncompressedJettyUpgrade(this.signaling)))
-			.setAllowedOriginPatterns(this.signaling.allowedOrigins().toArray(String[]::new));
+	WebSocketConfigurer relayEndpoint(RelayHandler relayHandler, WebSocketEdge edge) {
+		return (registry) -> edge.register(registry, Upstream.SIGNALING_PATH, relayHandler);
 	}
 
 	/** Says where browsers are relayed to, and warns at once if that is not reachable yet. */

@@ -6,15 +6,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.webphone.edge.WebSocketEdge;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
@@ -31,22 +30,21 @@ class RelayHandler extends AbstractWebSocketHandler {
 
 	private final RelayProperties relay;
 
-	private final long bufferLimit;
+	private final WebSocketEdge edge;
 
 	private final Set<RelayedConnection> connections = ConcurrentHashMap.newKeySet();
 
-	RelayHandler(WebSocketClient client, Upstream upstream, RelayProperties relay, long bufferLimit) {
+	RelayHandler(WebSocketClient client, Upstream upstream, RelayProperties relay, WebSocketEdge edge) {
 		this.client = client;
 		this.upstream = upstream;
 		this.relay = relay;
-		this.bufferLimit = bufferLimit;
+		this.edge = edge;
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession socket) {
-		Session browser = ((NativeWebSocketSession) socket).getNativeSession(Session.class);
-		RelayedConnection connection = new RelayedConnection(socket.getId(), browser, this.relay.maxPendingFrames(),
-				this.bufferLimit);
+		RelayedConnection connection = new RelayedConnection(socket.getId(), WebSocketEdge.socket(socket),
+				this.relay.maxPendingFrames(), this.edge);
 		socket.getAttributes().put(CONNECTION, connection);
 		this.connections.add(connection);
 		ClientUpgradeRequest request = new ClientUpgradeRequest();
@@ -84,12 +82,6 @@ class RelayHandler extends AbstractWebSocketHandler {
 		RelayedConnection connection = connection(socket);
 		this.connections.remove(connection);
 		connection.browserClosed(status.getCode());
-	}
-
-	@Scheduled(fixedRateString = "${webphone.signaling.ping-interval:25s}",
-			initialDelayString = "${webphone.signaling.ping-interval:25s}")
-	void pingAll() {
-		this.connections.forEach(RelayedConnection::ping);
 	}
 
 	/** How many browsers are connected through the relay. */

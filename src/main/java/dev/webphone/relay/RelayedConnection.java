@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 
+import dev.webphone.edge.EdgeSocket;
+import dev.webphone.edge.WebSocketEdge;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -19,8 +20,8 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  *
  * <p>The browser may send (its {@code connect}, typically) before the upstream connection is open;
  * up to {@code maxPendingFrames} such frames wait and go first once it opens. After that, sends are
- * asynchronous; what one side has not yet taken is counted, and a side that falls more than
- * {@code bufferLimit} bytes behind ends the relay rather than letting memory grow.
+ * asynchronous, through the {@link EdgeSocket}s of both sides: a side that falls too far behind is cut
+ * and ends the relay rather than letting memory grow.
  *
  * <p>This object is the listener of the upstream connection; the browser side is fed by
  * {@link RelayHandler}. State changes happen under this object's monitor; the sends made under it
@@ -48,29 +49,25 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 
 	private final String id;
 
-	private final Session browser;
+	private final EdgeSocket browser;
 
 	private final int maxPendingFrames;
 
-	private final long bufferLimit;
-
-	private final AtomicLong unsentToBrowser = new AtomicLong();
-
-	private final AtomicLong unsentToUpstream = new AtomicLong();
+	private final WebSocketEdge edge;
 
 	private final Deque<Frame> pending = new ArrayDeque<>();
 
 	private State state = State.CONNECTING;
 
-	private Session upstream;
+	private volatile EdgeSocket upstream;
 
 	private CompletableFuture<Session> connecting;
 
-	RelayedConnection(String id, Session browser, int maxPendingFrames, long bufferLimit) {
+	RelayedConnection(String id, EdgeSocket browser, int maxPendingFrames, WebSocketEdge edge) {
 		this.id = id;
 		this.browser = browser;
 		this.maxPendingFrames = maxPendingFrames;
-		this.bufferLimit = bufferLimit;
+		this.edge = edge;
 	}
 
 	/** The upstream connection attempt, so that a browser leaving early can abandon it. */
@@ -92,7 +89,7 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 					this.pending.add(frame);
 				}
 			}
-			case OPEN -> forward(frame, this.upstream, this.unsentToUpstream);
+			case OPEN -> forward(frame, this.upstream);
 			case CLOSED -> {
 				// late frame from a browser whose relay already ended
 			}
@@ -112,21 +109,6 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 		}
 	}
 
-	/** Keeps both connections alive through idle timeouts and finds dead ones. */
-	void ping() {
-		Session up;
-		synchronized (this) {
-			if (this.state == State.CLOSED) {
-				return;
-			}
-			up = this.upstream;
-		}
-		ping(this.browser);
-		if (up != null) {
-			ping(up);
-		}
-	}
-
 
 	@Override
 	public void onWebSocketOpen(Session session) {
@@ -135,27 +117,41 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 				session.close(StatusCode.SHUTDOWN, "browser gone", Callback.NOOP);
 				return;
 			}
-			this.upstream = session;
+			this.upstream = this.edge.outbound(session);
 			this.state = State.OPEN;
 			while (!this.pending.isEmpty() && this.state == State.OPEN) {
-				forward(this.pending.poll(), session, this.unsentToUpstream);
+				forward(this.pending.poll(), this.upstream);
 			}
 		}
 	}
 
 	@Override
 	public void onWebSocketText(String text) {
-		forward(new Frame.Text(text), this.browser, this.unsentToBrowser);
+		heardFromUpstream();
+		forward(new Frame.Text(text), this.browser);
 	}
 
 	@Override
 	public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-		forward(Frame.Binary.copyOf(payload), this.browser, this.unsentToBrowser);
+		heardFromUpstream();
+		forward(Frame.Binary.copyOf(payload), this.browser);
 		callback.succeed();
 	}
 
 	@Override
+	public void onWebSocketPong(ByteBuffer payload) {
+		heardFromUpstream();
+	}
+
+	@Override
+	public void onWebSocketPing(ByteBuffer payload) {
+		// Jetty answers it; that the phone system pings us shows it is there as well as a pong does.
+		heardFromUpstream();
+	}
+
+	@Override
 	public void onWebSocketClose(int code, String reason) {
+		this.edge.closed(upstreamSocket());
 		synchronized (this) {
 			if (StatusCode.isTransmittable(code)) {
 				// The phone system's own reason (going away, access denied, ...) is the browser's.
@@ -170,60 +166,53 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 	@Override
 	public void onWebSocketError(Throwable cause) {
 		logger.debug("Relay " + this.id + ": upstream connection failed", cause);
+		this.edge.closed(upstreamSocket());
 		synchronized (this) {
 			end(StatusCode.INVALID_UPSTREAM_RESPONSE, "phone system connection lost", this.upstream);
 		}
 	}
 
-	private void forward(Frame frame, Session to, AtomicLong unsent) {
-		long size = frame.size();
-		if (unsent.addAndGet(size) > this.bufferLimit) {
-			unsent.addAndGet(-size);
-			if (to == this.browser) {
-				// A close frame would queue behind everything the browser is not reading.
-				this.browser.disconnect();
-			}
+	private void forward(Frame frame, EdgeSocket to) {
+		if (!frame.sendTo(to)) {
+			// The socket has cut the side that fell behind; the other side is closed properly.
 			synchronized (this) {
 				end(StatusCode.TRY_AGAIN_LATER, "too far behind", null);
 			}
-			return;
 		}
-		frame.sendTo(to, Callback.from(() -> unsent.addAndGet(-size), this::lost));
 	}
 
-	private void lost(Throwable failure) {
-		logger.debug("Relay " + this.id + ": a send failed", failure);
-		synchronized (this) {
-			end(StatusCode.SERVER_ERROR, "relay send failed", null);
+	private void heardFromUpstream() {
+		EdgeSocket socket = upstreamSocket();
+		if (socket != null) {
+			socket.heard();
 		}
+	}
+
+	private EdgeSocket upstreamSocket() {
+		return this.upstream;
 	}
 
 	/**
 	 * Ends the relay once: closes whichever connections are still open other than {@code closedSide},
 	 * the one that ended it. Called with this object's monitor held.
 	 */
-	private void end(int code, String reason, Session closedSide) {
+	private void end(int code, String reason, EdgeSocket closedSide) {
 		if (this.state == State.CLOSED) {
 			return;
 		}
 		this.state = State.CLOSED;
 		this.pending.clear();
 		if (closedSide != this.browser) {
-			this.browser.close(code, reason, Callback.NOOP);
+			this.browser.close(code, reason);
 		}
 		if (this.upstream != null) {
 			if (closedSide != this.upstream) {
-				this.upstream.close(code, reason, Callback.NOOP);
+				this.upstream.close(code, reason);
 			}
 		}
 		else if (this.connecting != null) {
 			this.connecting.cancel(false);
 		}
-	}
-
-	private void ping(Session session) {
-		session.sendPing(ByteBuffer.allocate(0), Callback.from(() -> {
-		}, this::lost));
 	}
 
 	@Override

@@ -15,6 +15,9 @@ final class Fields {
 
 	static final int MAX_PROPERTY_LENGTH = 256;
 
+	/** Characters of all property names and values together, numbers and booleans as written. */
+	static final int MAX_PROPERTIES_LENGTH = 2048;
+
 	private Fields() {
 	}
 
@@ -32,7 +35,24 @@ final class Fields {
 		if (value.length() > maxLength) {
 			throw new IllegalArgumentException(name + " is longer than " + maxLength + " characters");
 		}
+		if (hasLoneSurrogate(value)) {
+			// It cannot be encoded as UTF-8 for anyone it is passed on to.
+			throw new IllegalArgumentException(name + " contains a lone surrogate (\\ud800-\\udfff unpaired)");
+		}
 		return value;
+	}
+
+	private static boolean hasLoneSurrogate(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -46,16 +66,27 @@ final class Fields {
 			throw new IllegalArgumentException("properties may have at most " + MAX_PROPERTIES + " keys");
 		}
 		Map<String, Object> checked = new LinkedHashMap<>();
-		properties.forEach((key, value) -> {
-			text("a property name", key, 64, false);
+		int length = 0;
+		for (Map.Entry<String, Object> property : properties.entrySet()) {
+			String key = text("a property name", property.getKey(), 64, false);
+			Object value = property.getValue();
 			if (value instanceof String text) {
 				text("property '" + key + "'", text, MAX_PROPERTY_LENGTH, true);
+			}
+			else if (value instanceof Double number && !Double.isFinite(number)) {
+				// Passed on, it would reach the others as "Infinity" or "NaN", which is not JSON.
+				throw new IllegalArgumentException("property '" + key + "' must be a finite number");
 			}
 			else if (!(value instanceof Number || value instanceof Boolean)) {
 				throw new IllegalArgumentException("property '" + key + "' must be a string, number or boolean");
 			}
+			length += key.length() + String.valueOf(value).length();
+			if (length > MAX_PROPERTIES_LENGTH) {
+				throw new IllegalArgumentException(
+						"properties may have at most " + MAX_PROPERTIES_LENGTH + " characters of names and values in all");
+			}
 			checked.put(key, value);
-		});
+		}
 		return checked;
 	}
 

@@ -1,19 +1,17 @@
 package dev.webphone.signaling;
 
+import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
  * Maps the signalling endpoint, {@value #PATH}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
-@EnableScheduling
 @ConditionalOnEmbeddedLine
 class SignalingConfiguration implements WebSocketConfigurer {
 
@@ -22,19 +20,16 @@ class SignalingConfiguration implements WebSocketConfigurer {
 
 	private final SignalingHandler handler;
 
-	private final SignalingProperties properties;
+	private final WebSocketEdge edge;
 
-	SignalingConfiguration(SignalingHandler handler, SignalingProperties properties) {
+	SignalingConfiguration(SignalingHandler handler, WebSocketEdge edge) {
 		this.handler = handler;
-		this.properties = properties;
+		this.edge = edge;
 	}
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		// With no patterns, Spring allows the page's own origin only.
-		registry.addHandler(this.handler, PATH)
-			.setHandshakeHandler(new DefaultHandshakeHandler(new UncompressedJettyUpgrade(this.properties)))
-			.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new));
+		this.edge.register(registry, PATH, this.handler);
 	}
 
 }

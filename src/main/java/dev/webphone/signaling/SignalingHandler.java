@@ -1,16 +1,11 @@
 package dev.webphone.signaling;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
+import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.ice.IceProperties;
 import dev.webphone.line.Switchboard;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
-import org.eclipse.jetty.websocket.api.Session;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -35,10 +30,11 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private final String iceTransportPolicy;
 
-	private final Set<SignalingSession> sessions = ConcurrentHashMap.newKeySet();
+	private final WebSocketEdge edge;
 
 	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
-			SignalingMetrics metrics, IceProperties ice) {
+			SignalingMetrics metrics, IceProperties ice, WebSocketEdge edge) {
+		this.edge = edge;
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.properties = properties;
@@ -48,13 +44,10 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession socket) {
-		BrowserSocket browser = new BrowserSocket(((NativeWebSocketSession) socket).getNativeSession(Session.class),
-				this.properties.sendBufferLimit().toBytes());
-		SignalingSession session = new SignalingSession(browser, this.codec, this.switchboard,
+		SignalingSession session = new SignalingSession(WebSocketEdge.socket(socket), this.codec, this.switchboard,
 				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
 				this.iceTransportPolicy);
 		socket.getAttributes().put(SESSION, session);
-		this.sessions.add(session);
 	}
 
 	@Override
@@ -69,20 +62,12 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
-		SignalingSession session = session(socket);
-		this.sessions.remove(session);
-		session.closed();
-	}
-
-	@Scheduled(fixedRateString = "${webphone.signaling.ping-interval:25s}",
-			initialDelayString = "${webphone.signaling.ping-interval:25s}")
-	void pingAll() {
-		this.sessions.forEach(SignalingSession::ping);
+		session(socket).closed();
 	}
 
 	/** How many browsers are connected, joined to a line or not. */
 	int connectionCount() {
-		return this.sessions.size();
+		return this.edge.browserCount();
 	}
 
 	private static SignalingSession session(WebSocketSession socket) {

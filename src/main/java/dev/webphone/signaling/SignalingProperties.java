@@ -16,8 +16,12 @@ import org.springframework.util.unit.DataSize;
  * @param maxMessageSize the largest frame a browser may send; a larger one closes its connection
  * @param pingInterval how often the server pings each browser, which keeps idle connections open and
  * finds dead ones
- * @param idleTimeout how long a connection may be silent (pongs count) before it is closed
+ * @param idleTimeout how long a connection may be silent (its frames and pongs count, the server's own
+ * pings do not) before it is closed as a disconnect
  * @param sendBufferLimit how much may wait for one slow browser before its connection is closed
+ * @param sendBufferBudget how much may wait for all connections together (browsers, and in relay mode
+ * the phone system's connections too) before the one furthest behind is closed; default a quarter of
+ * the maximum heap
  * @param rateBurst how many messages a browser may send in a burst
  * @param ratePerSecond how many messages a browser may send per second, on average
  */
@@ -26,6 +30,11 @@ public record SignalingProperties(@DefaultValue List<String> allowedOrigins,
 		@DefaultValue("64KB") DataSize maxMessageSize, @DefaultValue("25s") Duration pingInterval,
 		@DefaultValue("70s") Duration idleTimeout,
 		@DefaultValue("512KB") DataSize sendBufferLimit, @DefaultValue("200") int rateBurst,
-		@DefaultValue("50") int ratePerSecond) {
+		@DefaultValue("50") int ratePerSecond, DataSize sendBufferBudget) {
+
+	/** The budget in bytes: as set, or a quarter of the maximum heap. */
+	long sendBufferBudgetBytes() {
+		return (this.sendBufferBudget != null) ? this.sendBufferBudget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+	}
 
 }

@@ -3,6 +3,7 @@ package dev.webphone.signaling;
 import java.util.List;
 import java.util.Map;
 
+import dev.webphone.edge.EdgeSocket;
 import dev.webphone.ice.IceServer;
 import dev.webphone.line.AccessDeniedException;
 import dev.webphone.line.CallState;
@@ -20,7 +21,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  */
 final class SignalingSession implements ClientChannel {
 
-	private final BrowserSocket socket;
+	private final EdgeSocket socket;
 
 	private final SignalingCodec codec;
 
@@ -41,7 +42,7 @@ final class SignalingSession implements ClientChannel {
 	/** Set first thing when the connection is gone; read by a join under way. */
 	private volatile boolean closed;
 
-	SignalingSession(BrowserSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
+	SignalingSession(EdgeSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
 			SignalingMetrics metrics, String iceTransportPolicy) {
 		this.socket = socket;
 		this.codec = codec;
@@ -132,10 +133,6 @@ final class SignalingSession implements ClientChannel {
 		}
 	}
 
-	void ping() {
-		this.socket.ping();
-	}
-
 	@Override
 	public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
 		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers, this.iceTransportPolicy));
@@ -176,7 +173,7 @@ final class SignalingSession implements ClientChannel {
 	}
 
 	private void send(ServerMessage message) {
-		if (this.socket.send(this.codec.encode(message))) {
+		if (this.socket.sendText(this.codec.encode(message))) {
 			this.metrics.sent();
 		}
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.webphone.signaling.SignalingClient;
+import dev.webphone.signaling.StalledBrowser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A quiet browser stays connected through the relay well past the idle timeout, because the relay
- * pings both the browser and the upstream; the timeouts are scaled down from 25 s and 70 s.
+ * pings both the browser and the upstream and both answer; a browser that answers nothing is closed,
+ * and its upstream connection with it. The timeouts are scaled down from 25 s and 70 s.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "webphone.signaling.ping-interval=200ms", "webphone.signaling.idle-timeout=1s" })
@@ -44,6 +46,18 @@ class RelayKeepAliveTests {
 				.until(() -> quiet.isOpen() && upstream.connectionCount() == 1);
 			quiet.send(Map.of("type", "connect", "line", "Webphone1"));
 			assertThat(quiet.await("error").path("code").asString()).isEqualTo("ALREADY_CONNECTED");
+		}
+	}
+
+	@Test
+	void aBrowserThatAnswersNoPingIsClosedAfterTheIdleTimeoutAndItsCallEnds() throws Exception {
+		// The caller talks to the phone system directly: only the silent browser goes through the relay.
+		try (SignalingClient caller = SignalingClient.joined(upstream.port(), "Webphone1");
+				StalledBrowser silent = StalledBrowser.inCallWith(caller, "went-silent", this.port)) {
+			assertThat(caller.awaitCallState("went-silent", "COMPLETED").path("reason").asString())
+				.contains("disconnected");
+			assertThat(silent.readUntilClosed()).as("the silent browser's connection was closed").isTrue();
+			await().atMost(SignalingClient.WAIT).until(() -> upstream.connectionCount() == 1);
 		}
 	}
 

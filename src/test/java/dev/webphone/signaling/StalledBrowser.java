@@ -114,6 +114,27 @@ public final class StalledBrowser implements AutoCloseable {
 		return new String(payload, StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * Reads, and drops, whatever the server sends until it closes the connection (or the read times
+	 * out).
+	 * @return whether the server closed the connection
+	 */
+	public boolean readUntilClosed() throws IOException {
+		try {
+			while (this.in.read() >= 0) {
+				// discard
+			}
+			return true;
+		}
+		catch (java.net.SocketTimeoutException ex) {
+			return false;
+		}
+		catch (java.net.SocketException ex) {
+			// reset by the server: closed too
+			return true;
+		}
+	}
+
 	private static String readHeaders(InputStream in) throws IOException {
 		StringBuilder headers = new StringBuilder();
 		while (!headers.toString().endsWith("\r\n\r\n")) {

@@ -1,4 +1,4 @@
-package dev.webphone.signaling;
+package dev.webphone.edge;
 
 import java.security.Principal;
 import java.util.List;
@@ -26,15 +26,15 @@ import org.springframework.web.socket.server.RequestUpgradeStrategy;
  * 10,000 idle browsers, without it 19,000. Signalling frames are small, so compression buys nothing.
  * Relay mode upgrades its browsers' connections the same way.
  */
-public class UncompressedJettyUpgrade implements RequestUpgradeStrategy {
+final class UncompressedJettyUpgrade implements RequestUpgradeStrategy {
 
-	private final SignalingProperties properties;
+	private final EdgeSettings settings;
 
 	/**
-	 * @param properties the idle timeout and the frame size limit every connection gets
+	 * @param settings the idle timeout and the frame size limit every connection gets
 	 */
-	public UncompressedJettyUpgrade(SignalingProperties properties) {
-		this.properties = properties;
+	UncompressedJettyUpgrade(EdgeSettings settings) {
+		this.settings = settings;
 	}
 
 	@Override
@@ -72,9 +72,9 @@ public class UncompressedJettyUpgrade implements RequestUpgradeStrategy {
 	}
 
 	private void configure(Configurable container) {
-		container.setIdleTimeout(this.properties.idleTimeout());
-		container.setMaxTextMessageSize(this.properties.maxMessageSize().toBytes());
-		container.setMaxBinaryMessageSize(this.properties.maxMessageSize().toBytes());
+		container.setIdleTimeout(this.settings.idleTimeout());
+		container.setMaxTextMessageSize(this.settings.maxMessageSize());
+		container.setMaxBinaryMessageSize(this.settings.maxMessageSize());
 	}
 
 }
