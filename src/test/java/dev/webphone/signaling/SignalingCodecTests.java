@@ -2,8 +2,6 @@ package dev.webphone.signaling;
 
 import java.util.Map;
 
-import dev.webphone.line.ErrorCode;
-import dev.webphone.line.SignalingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

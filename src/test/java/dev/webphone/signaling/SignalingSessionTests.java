@@ -12,6 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.webphone.edge.EdgeSettings;
+import dev.webphone.edge.EdgeSocket;
+import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.ice.IceServer;
 import dev.webphone.line.CallState;
 import dev.webphone.line.CallType;
@@ -20,8 +23,8 @@ import dev.webphone.line.ClientChannel;
 import dev.webphone.line.LineProperties;
 import dev.webphone.line.MediaSignal;
 import dev.webphone.line.Refusal;
-import dev.webphone.line.TestSwitchboards;
 import dev.webphone.line.Switchboard;
+import dev.webphone.line.TestSwitchboards;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,9 @@ class SignalingSessionTests {
 
 	private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
+	private final WebSocketEdge edge = new WebSocketEdge(new EdgeSettings(List.of(), 64 * 1024,
+			Duration.ofSeconds(5), Duration.ofSeconds(12), 512 * 1024, 64 * 1024 * 1024));
+
 	@AfterEach
 	void stop() {
 		this.threads.shutdownNow();
@@ -60,7 +66,7 @@ class SignalingSessionTests {
 	}
 
 	private SignalingSession session() {
-		BrowserSocket socket = new BrowserSocket(mock(Session.class), 512 * 1024);
+		EdgeSocket socket = this.edge.outbound(mock(Session.class));
 		return new SignalingSession(socket, this.codec, this.switchboard, new RateLimit(200, 50), this.metrics, "all");
 	}
 
