@@ -7,6 +7,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * The sending side of one browser's WebSocket, which never makes the sending thread wait.
@@ -47,6 +51,38 @@ final class BrowserSocket {
 		}
 		this.session.sendText(text, Callback.from(() -> this.unsent.addAndGet(-size), this::failed));
 		return true;
+	}
+
+	/**
+	 * Queues a text frame that many browsers get: {@code utf8} is written as it is, not copied, so
+	 * its memory is held once however many browsers have it queued.
+	 * @param counted whether it counts against {@code bufferLimit}; a frame a browser gets once per
+	 * connection (the clients online when it joins) does not, so that joining a big line is not
+	 * mistaken for reading slowly
+	 * @return {@code false} when the browser is too far behind and is being disconnected
+	 */
+	boolean sendShared(ByteBuffer utf8, boolean counted) {
+		long size = counted ? utf8.remaining() : 0;
+		if (this.unsent.addAndGet(size) > this.bufferLimit) {
+			this.unsent.addAndGet(-size);
+			logger.debug("Disconnecting " + this.session.getRemoteSocketAddress() + ": too far behind in reading");
+			this.session.disconnect();
+			return false;
+		}
+		CoreSession core = ((WebSocketSession) this.session).getCoreSession();
+		core.sendFrame(new Frame(OpCode.TEXT, utf8.slice()),
+				org.eclipse.jetty.util.Callback.from(() -> this.unsent.addAndGet(-size), this::failed), false);
+		return true;
+	}
+
+	/**
+	 * Where the browser connects from, as the socket sees it, for the limits per address; empty when
+	 * unknown or loopback, where every client of a local reverse proxy (or of a test) shares one address.
+	 */
+	String remoteAddress() {
+		return (this.session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress address
+				&& address.getAddress() != null && !address.getAddress().isLoopbackAddress())
+						? address.getAddress().getHostAddress() : "";
 	}
 
 	void ping() {
