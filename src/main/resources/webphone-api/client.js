@@ -87,7 +87,11 @@ class WebphoneClient {
             case "access-denied":
                 this.#end(connection, ConnectionState.ACCESS_DENIED, `access denied: ${message.reason || "no reason given"}`);
                 break;
+            case "client-states":
+                this.#clientStates(connection, message);
+                break;
             case "client-state":
+                // One client per message, as servers before client-states send it.
                 if (message.phoneNumber !== connection.phoneNumber) {
                     this.#roster.update(message.phoneNumber, message.status, message.properties);
                 }
@@ -112,6 +116,20 @@ class WebphoneClient {
             default:
                 log.warn(`ignored a server message of unknown type "${message.type}"`);
         }
+    }
+
+    // A batch of changes, or (with mode "full") everyone online, which the page may list itself in.
+    #clientStates(connection, { mode, clients }) {
+        const others = (Array.isArray(clients) ? clients : [])
+            .filter(client => client && client.phoneNumber !== connection.phoneNumber);
+        if (mode === "full") {
+            this.#roster.replace(others);
+            return;
+        }
+        if (mode === "watched") {
+            log.info("the line is too big to hear of every client; only watched numbers are kept up to date");
+        }
+        others.forEach(client => this.#roster.update(client.phoneNumber, client.status, client.properties));
     }
 
     #accessGranted(connection, { line, phoneNumber, iceServers, iceTransportPolicy }) {

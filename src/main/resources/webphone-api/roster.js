@@ -29,6 +29,15 @@ class ClientRoster {
         this.#subscribers.forEach(subscriber => this.#deliver(subscriber, info));
     }
 
+    // Everyone online, as the server lists them: whoever is not listed has gone.
+    replace(clients) {
+        const listed = new Set(clients.map(client => client.phoneNumber));
+        Array.from(this.#online.values())
+            .filter(info => !listed.has(info.phoneNumber))
+            .forEach(info => this.update(info.phoneNumber, "OFFLINE", {}));
+        clients.forEach(client => this.update(client.phoneNumber, client.status, client.properties));
+    }
+
     // A new connection starts from an empty roster; the server lists everyone again after
     // access-granted, and subscribers must hear about them again.
     reset() {

@@ -1,5 +1,6 @@
 package dev.webphone.edge;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 import org.apache.commons.logging.Log;
@@ -7,6 +8,10 @@ import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
  * One WebSocket connection at the edge (a browser's, or in relay mode the upstream one opened for it),
@@ -79,6 +84,38 @@ public final class EdgeSocket {
 		}
 		this.session.sendBinary(bytes, callback(size));
 		return true;
+	}
+
+	/**
+	 * Queues a text frame that many connections get: {@code utf8} is written as it is, not copied, so
+	 * its memory is held once however many connections have it queued.
+	 * @param counted whether it counts against the limits; a frame a browser gets once per connection
+	 * (the clients online when it joins) does not, so that joining a big line is not mistaken for
+	 * reading slowly
+	 * @return {@code false} when the other end is too far behind and is being cut off
+	 */
+	public boolean sendShared(ByteBuffer utf8, boolean counted) {
+		long size = counted ? utf8.remaining() : 0;
+		if (!reserve(size)) {
+			return false;
+		}
+		CoreSession core = ((WebSocketSession) this.session).getCoreSession();
+		core.sendFrame(new Frame(OpCode.TEXT, utf8.slice()), org.eclipse.jetty.util.Callback.from(() -> written(size),
+				(failure) -> {
+					written(size);
+					failed(failure);
+				}), false);
+		return true;
+	}
+
+	/**
+	 * Where the other end connects from, as the socket sees it, for the limits per address; empty when
+	 * unknown or loopback, where every client of a local reverse proxy (or of a test) shares one address.
+	 */
+	public String remoteAddress() {
+		return (this.session.getRemoteSocketAddress() instanceof InetSocketAddress address
+				&& address.getAddress() != null && !address.getAddress().isLoopbackAddress())
+						? address.getAddress().getHostAddress() : "";
 	}
 
 	/** Closes the connection with a close frame, which queues behind what is already waiting. */

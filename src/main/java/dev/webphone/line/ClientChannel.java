@@ -14,8 +14,12 @@ public interface ClientChannel {
 	/** The client joined {@code line} as {@code phoneNumber}. */
 	void accessGranted(String line, String phoneNumber, List<IceServer> iceServers);
 
-	/** Another client of the line came ({@link Presence#ONLINE}) or went ({@link Presence#OFFLINE}). */
-	void clientState(String phoneNumber, Presence status, Map<String, Object> properties);
+	/**
+	 * Other clients of the line came ({@link Presence#ONLINE}) or went ({@link Presence#OFFLINE}), or,
+	 * right after access is granted, who is online. The same frame goes to many clients: send it as it
+	 * is encoded once ({@link PresenceFrame#encoded}).
+	 */
+	void presence(PresenceFrame frame);
 
 	/** A call for this client, ringing. */
 	void incoming(String callId, String from, CallType callType, Map<String, Object> properties);
@@ -37,6 +41,14 @@ public interface ClientChannel {
 
 	/** A request of the client's was refused; nothing changed. */
 	void refused(Refusal refusal);
+
+	/**
+	 * Where the client connects from, for the limits per address; empty when unknown or not to be
+	 * limited.
+	 */
+	default String remoteAddress() {
+		return "";
+	}
 
 	/** Whether the client is online or gone. */
 	enum Presence {

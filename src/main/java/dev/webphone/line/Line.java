@@ -1,21 +1,20 @@
 package dev.webphone.line;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import dev.webphone.line.ClientChannel.Presence;
 
 /**
  * A webphone line: the clients connected to it by number, the numbers it hands out, and who is
  * told about whom.
  *
- * <p>Presence runs on the line's own {@link SerialExecutor}, which alone owns the roster of who has
- * been announced: a client that joins gets everyone announced before it and is announced to them, in
- * one order for all, without a lock on the message path.
+ * <p>Presence runs on the line's own {@link SerialExecutor}, which alone owns the {@link Roster} of who
+ * has been announced: a client that joins gets everyone announced before it and is announced to them,
+ * in one order for all, without a lock on the message path.
  */
 final class Line {
 
@@ -27,15 +26,22 @@ final class Line {
 
 	private final AtomicInteger seatsTaken = new AtomicInteger();
 
-	private final SerialExecutor presence;
+	/** Who is told about whom; {@code null} on a line without presence. */
+	private final Roster roster;
 
-	/** Who has been announced ONLINE; touched only by {@link #presence}. */
-	private final Map<String, Client> announced = new LinkedHashMap<>();
-
+	/** A line whose presence changes are sent without a window, on {@code pool}. */
 	Line(LineProperties.Spec spec, Executor pool) {
+		this(spec, pool, null, new PresenceProperties(java.time.Duration.ZERO, 5000, 0, 0));
+	}
+
+	/**
+	 * @param pool the threads presence runs on, shared by all lines
+	 * @param timer what ends each line's presence window
+	 */
+	Line(LineProperties.Spec spec, Executor pool, ScheduledExecutorService timer, PresenceProperties presence) {
 		this.spec = spec;
 		this.nextNumber = new AtomicLong(spec.firstNumber());
-		this.presence = new SerialExecutor(pool);
+		this.roster = spec.presence() ? new Roster(new SerialExecutor(pool), timer, presence) : null;
 	}
 
 	String name() {
@@ -92,8 +98,18 @@ final class Line {
 	 * Tells the client who is online and the others that it is; after it has been told its number.
 	 */
 	void announce(Client client) {
-		if (this.spec.presence()) {
-			this.presence.execute(() -> introduce(client));
+		if (this.roster != null) {
+			this.roster.join(client);
+		}
+	}
+
+	/**
+	 * The client is to hear of these numbers even when the line is too big for everyone to hear of
+	 * everyone; nothing on a line without presence.
+	 */
+	void watch(Client client, List<String> numbers) {
+		if (this.roster != null) {
+			this.roster.watch(client, numbers);
 		}
 	}
 
@@ -104,24 +120,8 @@ final class Line {
 	void remove(Client client) {
 		this.clients.remove(client.number(), client);
 		this.seatsTaken.decrementAndGet();
-		if (this.spec.presence()) {
-			this.presence.execute(() -> withdraw(client));
-		}
-	}
-
-	private void introduce(Client joining) {
-		for (Client other : this.announced.values()) {
-			joining.tell((channel) -> channel.clientState(other.number(), Presence.ONLINE, other.properties()));
-			other.tell((channel) -> channel.clientState(joining.number(), Presence.ONLINE, joining.properties()));
-		}
-		this.announced.put(joining.number(), joining);
-	}
-
-	private void withdraw(Client leaving) {
-		if (this.announced.remove(leaving.number()) != null) {
-			for (Client other : this.announced.values()) {
-				other.tell((channel) -> channel.clientState(leaving.number(), Presence.OFFLINE, leaving.properties()));
-			}
+		if (this.roster != null) {
+			this.roster.leave(client);
 		}
 	}
 

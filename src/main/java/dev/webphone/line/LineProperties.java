@@ -26,8 +26,7 @@ public record LineProperties(List<Spec> lines) {
 	 * @param name what browsers pass to 'connect()' to join the line
 	 * @param ringTimeout how long a call may ring before it ends as 'NOT_ANSWERED'
 	 * @param defaultRoute the number a call with an empty number goes to; none when empty
-	 * @param presence whether clients are told who else is online; turn it off on a line with
-	 * thousands of clients, where every join would otherwise be sent to all of them
+	 * @param presence whether clients are told who else is online (see webphone.presence.* for how)
 	 * @param firstNumber the number the first client gets; each later connection gets the next one
 	 * @param maxClients how many clients may be connected at once; 0 for no limit
 	 */

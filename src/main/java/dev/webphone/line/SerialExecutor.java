@@ -11,6 +11,10 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Runs tasks one at a time, in submission order, on a shared pool: an ordered queue without a thread
  * of its own, so that every line can have one.
+ *
+ * <p>A turn on the pool runs at most {@link #TASKS_PER_TURN} tasks; then the rest waits for a new turn
+ * at the back of the pool's queue. A line with a long queue so shares the pool's threads with the
+ * others instead of holding one until its queue is empty.
  */
 final class SerialExecutor implements Executor {
 
@@ -19,6 +23,8 @@ final class SerialExecutor implements Executor {
 	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean draining = new AtomicBoolean();
+
+	static final int TASKS_PER_TURN = 16;
 
 	private final Executor pool;
 
@@ -41,7 +47,8 @@ final class SerialExecutor implements Executor {
 	private void drain() {
 		try {
 			Runnable task;
-			while ((task = this.tasks.poll()) != null) {
+			int run = 0;
+			while (run++ < TASKS_PER_TURN && (task = this.tasks.poll()) != null) {
 				try {
 					task.run();
 				}

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -42,18 +42,22 @@ public class Switchboard implements DisposableBean {
 
 	private final RingTimers ringTimers;
 
-	private final ExecutorService presencePool;
+	private final ScheduledExecutorService presencePool;
 
-	Switchboard(LineProperties properties, IceServerProvider iceServers, ObjectProvider<CallObserver> observers) {
+	private final JoinRate joinRate;
+
+	Switchboard(LineProperties properties, PresenceProperties presence, IceServerProvider iceServers,
+			ObjectProvider<CallObserver> observers) {
 		this.iceServers = iceServers;
 		this.observers = observers.orderedStream().toList();
 		this.ringTimers = new RingTimers(
 				RingTimers.tickFor(properties.lines().stream().map(LineProperties.Spec::ringTimeout).toList()),
 				this::ringTimedOut);
-		this.presencePool = Executors.newFixedThreadPool(2, new CustomizableThreadFactory("presence-"));
+		this.presencePool = Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("presence-"));
+		this.joinRate = new JoinRate(presence.joinBurst(), presence.joinsPerSecond());
 		this.lines = properties.lines()
 			.stream()
-			.map((spec) -> new Line(spec, this.presencePool))
+			.map((spec) -> new Line(spec, this.presencePool, this.presencePool, presence))
 			.collect(Collectors.toUnmodifiableMap(Line::name, Function.identity()));
 	}
 
@@ -101,6 +105,9 @@ public class Switchboard implements DisposableBean {
 		if (line == null) {
 			throw new AccessDeniedException("There is no webphone line '" + lineName + "'");
 		}
+		if (!this.joinRate.tryJoin(channel.remoteAddress())) {
+			throw new AccessDeniedException("Too many clients joined from this address; try again in a few seconds");
+		}
 		if (!line.reserveSeat()) {
 			throw new AccessDeniedException("The webphone line '" + lineName + "' is full");
 		}
@@ -139,6 +146,14 @@ public class Switchboard implements DisposableBean {
 		}
 		client.flush();
 		this.observers.forEach((observer) -> observer.clientJoined(line.name()));
+	}
+
+	/**
+	 * From now on the client hears of these numbers coming and going, also on a line too big for
+	 * everyone to hear of everyone; it is told their state at once.
+	 */
+	public void watch(Client client, List<String> numbers) {
+		client.line().watch(client, numbers);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.webphone.signaling;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -16,10 +17,11 @@ import dev.webphone.line.CallType;
 		@JsonSubTypes.Type(value = ClientMessage.Accept.class, name = "accept"),
 		@JsonSubTypes.Type(value = ClientMessage.Reject.class, name = "reject"),
 		@JsonSubTypes.Type(value = ClientMessage.HangUp.class, name = "hangup"),
+		@JsonSubTypes.Type(value = ClientMessage.Watch.class, name = "watch"),
 		@JsonSubTypes.Type(value = Negotiation.Sdp.class, name = "sdp"),
 		@JsonSubTypes.Type(value = Negotiation.Ice.class, name = "ice") })
 sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Dial, ClientMessage.Accept,
-		ClientMessage.Reject, ClientMessage.HangUp, Negotiation {
+		ClientMessage.Reject, ClientMessage.HangUp, ClientMessage.Watch, Negotiation {
 
 	/** Join a line, showing {@code properties} to its other clients. */
 	record Connect(String line, Map<String, Object> properties) implements ClientMessage {
@@ -66,6 +68,27 @@ sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Dial
 		public HangUp {
 			callId = Fields.callId(callId);
 			reason = (reason != null) ? Fields.text("reason", reason, 200, true) : null;
+		}
+
+	}
+
+	/**
+	 * Be told of these numbers coming and going, also when the line is too big to tell everyone of
+	 * everyone; replaces the numbers watched before.
+	 */
+	record Watch(List<String> numbers) implements ClientMessage {
+
+		static final int MAX_NUMBERS = 100;
+
+		public Watch {
+			if (numbers == null) {
+				throw new IllegalArgumentException("numbers is required");
+			}
+			if (numbers.size() > MAX_NUMBERS) {
+				throw new IllegalArgumentException("numbers may list at most " + MAX_NUMBERS + " numbers");
+			}
+			numbers.forEach((number) -> Fields.text("a number", number, 64, false));
+			numbers = List.copyOf(numbers);
 		}
 
 	}

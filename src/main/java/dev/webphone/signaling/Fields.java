@@ -18,6 +18,9 @@ final class Fields {
 	/** Characters of all property names and values together, numbers and booleans as written. */
 	static final int MAX_PROPERTIES_LENGTH = 2048;
 
+	/** The longest number a property may hold, in characters as written. */
+	static final int MAX_NUMBER_LENGTH = 32;
+
 	private Fields() {
 	}
 
@@ -65,6 +68,7 @@ final class Fields {
 		if (properties.size() > MAX_PROPERTIES) {
 			throw new IllegalArgumentException("properties may have at most " + MAX_PROPERTIES + " keys");
 		}
+		// Every client of the line gets these: their size is what one client can make the others read.
 		Map<String, Object> checked = new LinkedHashMap<>();
 		int length = 0;
 		for (Map.Entry<String, Object> property : properties.entrySet()) {
@@ -76,6 +80,10 @@ final class Fields {
 			else if (value instanceof Double number && !Double.isFinite(number)) {
 				// Passed on, it would reach the others as "Infinity" or "NaN", which is not JSON.
 				throw new IllegalArgumentException("property '" + key + "' must be a finite number");
+			}
+			else if (value instanceof Number number && number.toString().length() > MAX_NUMBER_LENGTH) {
+				throw new IllegalArgumentException(
+						"property '" + key + "' must be a number of at most " + MAX_NUMBER_LENGTH + " characters");
 			}
 			else if (!(value instanceof Number || value instanceof Boolean)) {
 				throw new IllegalArgumentException("property '" + key + "' must be a string, number or boolean");

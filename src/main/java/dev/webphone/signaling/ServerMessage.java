@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.webphone.ice.IceServer;
@@ -17,7 +18,7 @@ import dev.webphone.line.ClientChannel.Presence;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = ServerMessage.AccessGranted.class, name = "access-granted"),
 		@JsonSubTypes.Type(value = ServerMessage.AccessDenied.class, name = "access-denied"),
-		@JsonSubTypes.Type(value = ServerMessage.ClientState.class, name = "client-state"),
+		@JsonSubTypes.Type(value = ServerMessage.ClientStates.class, name = "client-states"),
 		@JsonSubTypes.Type(value = ServerMessage.Incoming.class, name = "incoming"),
 		@JsonSubTypes.Type(value = ServerMessage.CallStateChanged.class, name = "call-state"),
 		@JsonSubTypes.Type(value = Negotiation.Sdp.class, name = "sdp"),
@@ -25,7 +26,7 @@ import dev.webphone.line.ClientChannel.Presence;
 		@JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error") })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 sealed interface ServerMessage permits ServerMessage.AccessGranted, ServerMessage.AccessDenied,
-		ServerMessage.ClientState, ServerMessage.Incoming, ServerMessage.CallStateChanged, ServerMessage.Error,
+		ServerMessage.ClientStates, ServerMessage.Incoming, ServerMessage.CallStateChanged, ServerMessage.Error,
 		Negotiation {
 
 	/**
@@ -40,8 +41,18 @@ sealed interface ServerMessage permits ServerMessage.AccessGranted, ServerMessag
 	record AccessDenied(String reason) implements ServerMessage {
 	}
 
-	/** Another client of the line came or went. */
-	record ClientState(String phoneNumber, Presence status, Map<String, Object> properties) implements ServerMessage {
+	/**
+	 * Other clients of the line came or went, or who is online.
+	 * @param mode {@code full} with the list of everyone online, {@code watched} when the client is told
+	 * only of the numbers it watches from now on, absent for changes
+	 * @param clients a JSON array of {@link ClientState}s, encoded once for every client that gets it
+	 */
+	record ClientStates(String mode, @JsonRawValue String clients) implements ServerMessage {
+	}
+
+	/** One client's presence, an element of {@link ClientStates#clients()}. */
+	record ClientState(String phoneNumber, Presence status,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> properties) {
 	}
 
 	/** A call for this client, ringing. */

@@ -1,5 +1,12 @@
 package dev.webphone.signaling;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+import dev.webphone.line.PresenceFrame;
+import dev.webphone.line.PresenceFrame.Announcement;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -39,9 +46,12 @@ class SignalingCodec {
 
 	private final ObjectWriter writer;
 
+	private final ObjectWriter clientStateWriter;
+
 	SignalingCodec(JsonMapper jsonMapper) {
 		this.reader = strictMapper().readerFor(ClientMessage.class);
 		this.writer = jsonMapper.writerFor(ServerMessage.class);
+		this.clientStateWriter = jsonMapper.writerFor(ServerMessage.ClientState.class);
 	}
 
 	private static JsonMapper strictMapper() {
@@ -88,6 +98,25 @@ class SignalingCodec {
 
 	String encode(ServerMessage message) {
 		return this.writer.writeValueAsString(message);
+	}
+
+	/**
+	 * A {@code client-states} frame as UTF-8, read-only, to be sent as it is to every client that gets
+	 * it; each announcement in it is encoded once however many frames it appears in.
+	 */
+	ByteBuffer encode(PresenceFrame frame) {
+		StringJoiner clients = new StringJoiner(",", "[", "]");
+		for (Announcement announcement : frame.announcements()) {
+			clients.add(announcement.encoded(this::encode));
+		}
+		String mode = (frame.mode() != null) ? frame.mode().name().toLowerCase(Locale.ROOT) : null;
+		byte[] utf8 = encode(new ServerMessage.ClientStates(mode, clients.toString())).getBytes(StandardCharsets.UTF_8);
+		return ByteBuffer.wrap(utf8).asReadOnlyBuffer();
+	}
+
+	private String encode(Announcement announcement) {
+		return this.clientStateWriter.writeValueAsString(new ServerMessage.ClientState(announcement.phoneNumber(),
+				announcement.status(), announcement.properties()));
 	}
 
 	private static String describe(JacksonException ex) {

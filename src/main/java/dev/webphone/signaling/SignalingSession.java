@@ -11,6 +11,7 @@ import dev.webphone.line.CallType;
 import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
 import dev.webphone.line.MediaSignal;
+import dev.webphone.line.PresenceFrame;
 import dev.webphone.line.Refusal;
 import dev.webphone.line.Switchboard;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -94,6 +95,9 @@ final class SignalingSession implements ClientChannel {
 		else if (message instanceof ClientMessage.HangUp hangUp) {
 			this.switchboard.hangUp(joined, hangUp.callId(), hangUp.reason());
 		}
+		else if (message instanceof ClientMessage.Watch watch) {
+			this.switchboard.watch(joined, watch.numbers());
+		}
 		else if (message instanceof Negotiation negotiation) {
 			this.switchboard.relay(joined, negotiation.callId(), negotiation);
 		}
@@ -139,8 +143,17 @@ final class SignalingSession implements ClientChannel {
 	}
 
 	@Override
-	public void clientState(String phoneNumber, Presence status, Map<String, Object> properties) {
-		send(new ServerMessage.ClientState(phoneNumber, status, properties));
+	public void presence(PresenceFrame frame) {
+		// The list of everyone online comes once per connection and can be large on a big line; it does
+		// not count as falling behind.
+		if (this.socket.sendShared(frame.encoded(this.codec::encode), frame.mode() != PresenceFrame.Mode.FULL)) {
+			this.metrics.sent();
+		}
+	}
+
+	@Override
+	public String remoteAddress() {
+		return this.socket.remoteAddress();
 	}
 
 	@Override

@@ -281,8 +281,8 @@ class SwitchboardOrderTests {
 		}
 
 		@Override
-		public void clientState(String phoneNumber, Presence status, Map<String, Object> properties) {
-			hear("presence " + phoneNumber + " " + status);
+		public void presence(PresenceFrame frame) {
+			frame.announcements().forEach((change) -> hear("presence " + change.phoneNumber() + " " + change.status()));
 		}
 
 		@Override

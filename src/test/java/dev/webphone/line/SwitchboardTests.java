@@ -37,7 +37,7 @@ class SwitchboardTests {
 		given(observers.orderedStream()).willAnswer((invocation) -> Stream.empty());
 		LineProperties lines = new LineProperties(
 				List.of(new LineProperties.Spec("Test", Duration.ofSeconds(60), "", false, 1001, 0)));
-		return new Switchboard(lines, ice, observers);
+		return new Switchboard(lines, PresenceProperties.defaults(), ice, observers);
 	}
 
 	private Client join() {
@@ -81,7 +81,7 @@ class SwitchboardTests {
 		}
 
 		@Override
-		public void clientState(String phoneNumber, Presence status, Map<String, Object> properties) {
+		public void presence(PresenceFrame frame) {
 		}
 
 		@Override

@@ -90,7 +90,7 @@ class HostileInputIntegrationTests {
 		assertThat(joiner.await("error").path("message").asString()).contains("finite");
 		joiner.sendRaw("{\"type\":\"connect\",\"line\":\"Webphone1\",\"properties\":{\"n\":12.5}}");
 		joiner.await("access-granted");
-		assertThat(watcher.await("client-state", (m) -> m.path("phoneNumber").asString().equals(joiner.number()))
+		assertThat(watcher.awaitClientState(joiner.number(), "ONLINE")
 			.path("properties")
 			.path("n")
 			.asDouble()).isEqualTo(12.5);

@@ -137,6 +137,24 @@ public final class SignalingClient implements AutoCloseable {
 	}
 
 	/**
+	 * Waits for a {@code client-states} message that says {@code number} is {@code status}; returns that
+	 * client's entry.
+	 */
+	public JsonNode awaitClientState(String number, String status) throws InterruptedException {
+		JsonNode message = await("client-states", (m) -> entry(m, number, status) != null);
+		return entry(message, number, status);
+	}
+
+	private static JsonNode entry(JsonNode clientStates, String number, String status) {
+		for (JsonNode client : clientStates.path("clients")) {
+			if (number.equals(client.path("phoneNumber").asString()) && status.equals(client.path("status").asString())) {
+				return client;
+			}
+		}
+		return null;
+	}
+
+	/**
 	 * Proves that nothing of {@code type} has reached this client: asks the server for an error reply
 	 * and checks everything received before it.
 	 */

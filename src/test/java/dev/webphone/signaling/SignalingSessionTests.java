@@ -22,6 +22,7 @@ import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
 import dev.webphone.line.LineProperties;
 import dev.webphone.line.MediaSignal;
+import dev.webphone.line.PresenceFrame;
 import dev.webphone.line.Refusal;
 import dev.webphone.line.Switchboard;
 import dev.webphone.line.TestSwitchboards;
@@ -91,12 +92,13 @@ class SignalingSessionTests {
 			closing.get(10, TimeUnit.SECONDS);
 		}
 		assertThat(this.switchboard.clientCount("Test")).as("clients left on the line").isOne();
-		// Everyone the watcher was told came online, it was told went offline again.
-		await().atMost(Duration.ofSeconds(10)).until(() -> watcher.online.isEmpty());
-		assertThat(watcher.announced).as("presence reached the watcher").isNotEmpty();
-		// No number handed out in the race rings; none of them is even on the line any more.
+		// Presence is told in order: once the watcher hears of a client that joins after the race, it has
+		// heard all the race left behind, and every number it was told came online went offline again.
 		Watcher caller = new Watcher();
 		Client callerClient = this.switchboard.join("Test", Map.of(), caller);
+		await().atMost(Duration.ofSeconds(10)).until(() -> watcher.online.contains(callerClient.number()));
+		assertThat(watcher.online).containsExactly(callerClient.number());
+		// No number handed out in the race rings; none of them is even on the line any more.
 		for (long number = FIRST_NUMBER + 1; number < FIRST_NUMBER + 1 + JOINS; number++) {
 			this.switchboard.dial(callerClient, "c" + number, Long.toString(number), CallType.AUDIO);
 		}
@@ -109,22 +111,31 @@ class SignalingSessionTests {
 
 		final Set<String> online = ConcurrentHashMap.newKeySet();
 
-		final Set<String> announced = ConcurrentHashMap.newKeySet();
-
 		final List<String> states = new CopyOnWriteArrayList<>();
+
+		volatile String number;
 
 		@Override
 		public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
+			this.number = phoneNumber;
 		}
 
 		@Override
-		public void clientState(String phoneNumber, Presence status, Map<String, Object> properties) {
-			this.announced.add(phoneNumber);
-			if (status == Presence.ONLINE) {
-				this.online.add(phoneNumber);
+		public void presence(PresenceFrame frame) {
+			if (frame.mode() == PresenceFrame.Mode.FULL) {
+				this.online.clear();
 			}
-			else {
-				this.online.remove(phoneNumber);
+			for (PresenceFrame.Announcement change : frame.announcements()) {
+				if (change.phoneNumber().equals(this.number)) {
+					// The list of everyone online may name the client itself.
+					continue;
+				}
+				if (change.status() == Presence.ONLINE) {
+					this.online.add(change.phoneNumber());
+				}
+				else {
+					this.online.remove(change.phoneNumber());
+				}
 			}
 		}
 
