@@ -76,10 +76,18 @@ final class Line {
 
 
 	/**
-	 * Makes the client reachable by its number.
+	 * Gives back a seat taken by {@link #reserveSeat} for a client that did not join after all.
 	 */
-	void add(Client client) {
-		this.clients.put(client.number(), client);
+	void releaseSeat() {
+		this.seatsTaken.decrementAndGet();
+	}
+
+	/**
+	 * Makes the client reachable by its number, unless another client has that number.
+	 * @return whether the client is now reachable
+	 */
+	boolean add(Client client) {
+		return this.clients.putIfAbsent(client.number(), client) == null;
 	}
 
 	/**

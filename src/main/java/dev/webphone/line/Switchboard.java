@@ -81,6 +81,16 @@ public class Switchboard implements DisposableBean {
 	 * @throws AccessDeniedException when there is no such line or it is full
 	 */
 	public Client join(String lineName, Map<String, Object> properties, ClientChannel channel) {
+		return join(lineName, null, properties, channel);
+	}
+
+	/**
+	 * Joins a client to a line under the number it asked for (one fixed by its token, say), or a new
+	 * number when it asked for none.
+	 * @param number the number the client must have, or {@code null} for a new one
+	 * @throws AccessDeniedException when there is no such line, it is full, or the number is taken
+	 */
+	public Client join(String lineName, String number, Map<String, Object> properties, ClientChannel channel) {
 		Line line = this.lines.get(lineName);
 		if (line == null) {
 			throw new AccessDeniedException("There is no webphone line '" + lineName + "'");
@@ -88,14 +98,23 @@ public class Switchboard implements DisposableBean {
 		if (!line.reserveSeat()) {
 			throw new AccessDeniedException("The webphone line '" + lineName + "' is full");
 		}
-		Client client = new Client(line, line.allocateNumber(), properties, channel);
-		List<IceServer> ice = this.iceServers.iceServersFor(line.name() + "/" + client.number());
+		Client client;
 		// Reachable as soon as it is told its number, and never called before that: a dial to it
 		// needs this monitor. Presence is queued only once access-granted is sent, so it comes after.
-		synchronized (client) {
-			line.add(client);
-			channel.accessGranted(line.name(), client.number(), ice);
-			line.announce(client);
+		while (true) {
+			client = new Client(line, (number != null) ? number : line.allocateNumber(), properties, channel);
+			synchronized (client) {
+				if (line.add(client)) {
+					channel.accessGranted(line.name(), client.number(), this.iceServers.iceServersFor(line.name() + "/" + client.number()));
+					line.announce(client);
+					break;
+				}
+			}
+			if (number != null) {
+				line.releaseSeat();
+				throw new AccessDeniedException("The number " + number + " is already in use on the line '" + lineName + "'");
+			}
+			// else a client holds a number it asked for that the line would have handed out next: skip it
 		}
 		this.observers.forEach((observer) -> observer.clientJoined(line.name()));
 		return client;

@@ -2,6 +2,7 @@ package dev.webphone.relay;
 
 import java.net.http.HttpClient;
 
+import dev.webphone.access.ConnectionLimit;
 import dev.webphone.signaling.SignalingProperties;
 import dev.webphone.signaling.UncompressedJettyUpgrade;
 import dev.webphone.system.ConditionalOnRelay;
@@ -79,11 +80,12 @@ class RelayConfiguration {
 	}
 
 	@Bean
-	WebSocketConfigurer relayEndpoint(RelayHandler relayHandler) {
+	WebSocketConfigurer relayEndpoint(RelayHandler relayHandler, ConnectionLimit connectionLimit) {
 		// With no patterns, Spring allows the page's own origin only.
-		return (registry) -> registry.addHandler(relayHandler, Upstream.SIGNALING_PATH)
+		return (registry) -> registry.addHandler(connectionLimit.decorate(relayHandler), Upstream.SIGNALING_PATH)
 			.setHandshakeHandler(new DefaultHandshakeHandler(new UncompressedJettyUpgrade(this.signaling)))
-			.setAllowedOriginPatterns(this.signaling.allowedOrigins().toArray(String[]::new));
+			.setAllowedOriginPatterns(this.signaling.allowedOrigins().toArray(String[]::new))
+			.addInterceptors(connectionLimit);
 	}
 
 	/** Says where browsers are relayed to, and warns at once if that is not reachable yet. */

@@ -1,5 +1,6 @@
 package dev.webphone.signaling;
 
+import dev.webphone.access.ConnectionLimit;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -24,17 +25,21 @@ class SignalingConfiguration implements WebSocketConfigurer {
 
 	private final SignalingProperties properties;
 
-	SignalingConfiguration(SignalingHandler handler, SignalingProperties properties) {
+	private final ConnectionLimit connectionLimit;
+
+	SignalingConfiguration(SignalingHandler handler, SignalingProperties properties, ConnectionLimit connectionLimit) {
 		this.handler = handler;
 		this.properties = properties;
+		this.connectionLimit = connectionLimit;
 	}
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		// With no patterns, Spring allows the page's own origin only.
-		registry.addHandler(this.handler, PATH)
+		registry.addHandler(this.connectionLimit.decorate(this.handler), PATH)
 			.setHandshakeHandler(new DefaultHandshakeHandler(new UncompressedJettyUpgrade(this.properties)))
-			.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new));
+			.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new))
+			.addInterceptors(this.connectionLimit);
 	}
 
 }

@@ -3,6 +3,9 @@ package dev.webphone.signaling;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.webphone.access.CallAttemptLimit;
+import dev.webphone.access.LimitsProperties;
+import dev.webphone.access.LineAdmission;
 import dev.webphone.ice.IceProperties;
 import dev.webphone.line.ErrorCode;
 import dev.webphone.line.Switchboard;
@@ -39,8 +42,14 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private final Set<SignalingSession> sessions = ConcurrentHashMap.newKeySet();
 
+	private final LineAdmission admission;
+
+	private final LimitsProperties limits;
+
 	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
-			SignalingMetrics metrics, IceProperties ice) {
+			SignalingMetrics metrics, IceProperties ice, LineAdmission admission, LimitsProperties limits) {
+		this.admission = admission;
+		this.limits = limits;
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.properties = properties;
@@ -54,7 +63,7 @@ class SignalingHandler extends AbstractWebSocketHandler {
 				this.properties.sendBufferLimit().toBytes());
 		SignalingSession session = new SignalingSession(browser, this.codec, this.switchboard,
 				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
-				this.iceTransportPolicy);
+				this.iceTransportPolicy, this.admission, new CallAttemptLimit(this.limits.callAttemptsPerMinute()));
 		socket.getAttributes().put(SESSION, session);
 		this.sessions.add(session);
 	}

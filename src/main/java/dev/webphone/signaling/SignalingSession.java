@@ -3,6 +3,8 @@ package dev.webphone.signaling;
 import java.util.List;
 import java.util.Map;
 
+import dev.webphone.access.CallAttemptLimit;
+import dev.webphone.access.LineAdmission;
 import dev.webphone.ice.IceServer;
 import dev.webphone.line.AccessDeniedException;
 import dev.webphone.line.CallState;
@@ -34,11 +36,17 @@ final class SignalingSession implements ClientChannel {
 
 	private final String iceTransportPolicy;
 
+	private final LineAdmission admission;
+
+	private final CallAttemptLimit callAttempts;
+
 	/** Set once the browser has joined a line; read by the closing thread too. */
 	private volatile Client client;
 
 	SignalingSession(BrowserSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
-			SignalingMetrics metrics, String iceTransportPolicy) {
+			SignalingMetrics metrics, String iceTransportPolicy, LineAdmission admission, CallAttemptLimit callAttempts) {
+		this.admission = admission;
+		this.callAttempts = callAttempts;
 		this.socket = socket;
 		this.codec = codec;
 		this.switchboard = switchboard;
@@ -70,7 +78,8 @@ final class SignalingSession implements ClientChannel {
 			if (this.client != null) {
 				throw new SignalingException(ErrorCode.ALREADY_CONNECTED, "Already connected as " + this.client);
 			}
-			this.client = this.switchboard.join(connect.line(), connect.properties(), this);
+			LineAdmission.Admission admitted = this.admission.admit(connect.line(), connect.properties());
+			this.client = this.switchboard.join(admitted.line(), admitted.number(), admitted.properties(), this);
 			return;
 		}
 		Client joined = this.client;
@@ -78,6 +87,9 @@ final class SignalingSession implements ClientChannel {
 			throw new SignalingException(ErrorCode.NOT_CONNECTED, "Send 'connect' first");
 		}
 		if (message instanceof ClientMessage.Dial dial) {
+			if (!this.callAttempts.tryAcquire()) {
+				throw new SignalingException(ErrorCode.RATE_LIMITED, this.callAttempts.refusal(), dial.callId());
+			}
 			this.switchboard.dial(joined, dial.callId(), dial.to(), dial.callType());
 		}
 		else if (message instanceof ClientMessage.Accept accept) {
