@@ -56,8 +56,9 @@ public class ConnectionLimit implements HandshakeInterceptor {
 
 	ConnectionLimit(LimitsProperties limits) {
 		this.perAddress = limits.connectionsPerAddress();
-		limits.unlimitedAddresses().forEach(this.unlimited::add);
-		limits.trustedProxies().forEach(this.trustedProxies::add);
+		// An empty value ('--webphone.limits.unlimited-addresses=') clears the list.
+		limits.unlimitedAddresses().stream().filter((pattern) -> !pattern.isBlank()).forEach(this.unlimited::add);
+		limits.trustedProxies().stream().filter((pattern) -> !pattern.isBlank()).forEach(this.trustedProxies::add);
 	}
 
 	/** Wraps the endpoint's handler so that a closed connection gives its place back. */

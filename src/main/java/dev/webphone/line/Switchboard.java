@@ -99,13 +99,14 @@ public class Switchboard implements DisposableBean {
 			throw new AccessDeniedException("The webphone line '" + lineName + "' is full");
 		}
 		Client client;
-		// Reachable as soon as it is told its number, and never called before that: a dial to it
-		// needs this monitor. Presence is queued only once access-granted is sent, so it comes after.
 		while (true) {
 			client = new Client(line, (number != null) ? number : line.allocateNumber(), properties, channel);
+			List<IceServer> ice = this.iceServers.iceServersFor(line.name() + "/" + client.number());
+			// Reachable as soon as it is told its number, and never called before that: a dial to it
+			// needs this monitor. Presence is queued only once access-granted is sent, so it comes after.
 			synchronized (client) {
 				if (line.add(client)) {
-					channel.accessGranted(line.name(), client.number(), this.iceServers.iceServersFor(line.name() + "/" + client.number()));
+					channel.accessGranted(line.name(), client.number(), ice);
 					line.announce(client);
 					break;
 				}
@@ -114,7 +115,7 @@ public class Switchboard implements DisposableBean {
 				line.releaseSeat();
 				throw new AccessDeniedException("The number " + number + " is already in use on the line '" + lineName + "'");
 			}
-			// else a client holds a number it asked for that the line would have handed out next: skip it
+			// A client holds, by its token, the number the line would have handed out next: skip it.
 		}
 		this.observers.forEach((observer) -> observer.clientJoined(line.name()));
 		return client;
