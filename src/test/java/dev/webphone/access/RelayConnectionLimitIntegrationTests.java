@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.webphone.relay.UpstreamPhoneSystem;
+import dev.webphone.signaling.SignalingClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -14,6 +15,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Relay mode counts connections per address at the same handshake as the embedded line, before
@@ -43,11 +45,13 @@ class RelayConnectionLimitIntegrationTests {
 				open.add(Handshake.open(proxy, this.port, "198.51.100.7"));
 				assertThat(open.get(i).status()).isEqualTo(101);
 			}
-			int upstreamConnections = upstream.connectionCount();
+			// The relay opens each browser's upstream connection once the browser's is open.
+			await().atMost(SignalingClient.WAIT).until(() -> upstream.connectionCount() == 2);
 			try (Handshake refused = Handshake.open(proxy, this.port, "198.51.100.7")) {
 				assertThat(refused.status()).isEqualTo(429);
 			}
-			assertThat(upstream.connectionCount()).isEqualTo(upstreamConnections);
+			// Refused at the handshake, before the relay would open anything upstream.
+			assertThat(upstream.connectionCount()).isEqualTo(2);
 		}
 		finally {
 			for (Handshake handshake : open) {
