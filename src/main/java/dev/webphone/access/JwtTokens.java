@@ -141,7 +141,7 @@ final class JwtTokens {
 		}
 		MacAlgorithm mac = MacAlgorithm.from(algorithm);
 		JwtDecoder decoder = (mac != null) ? this.hmac.get(mac) : this.jwkSet;
-		if (decoder == null || SignatureAlgorithm.from(algorithm) == null && mac == null) {
+		if (decoder == null || (mac == null && SignatureAlgorithm.from(algorithm) == null)) {
 			throw new AccessDeniedException("The token was refused: this server does not accept tokens signed with "
 					+ algorithm);
 		}
@@ -160,9 +160,8 @@ final class JwtTokens {
 	}
 
 	private static String withoutPrefix(String message) {
-		String text = (message != null && message.startsWith(DECODE_PREFIX)) ? message.substring(DECODE_PREFIX.length())
+		return (message != null && message.startsWith(DECODE_PREFIX)) ? message.substring(DECODE_PREFIX.length())
 				: String.valueOf(message);
-		return text;
 	}
 
 }
