@@ -38,9 +38,10 @@ USER webphone
 # A fixed heap, sized for the capacity we plan for: signalling only, no media through the JVM.
 # The JVM reads JAVA_TOOL_OPTIONS itself; override it with `-e JAVA_TOOL_OPTIONS=...`.
 ENV JAVA_TOOL_OPTIONS="-Xms512m -Xmx512m -XX:+ExitOnOutOfMemoryError"
-# What the health check asks; with HTTPS use https://127.0.0.1:8443/actuator/health (-k accepts a
-# self-signed certificate, which is fine for a request to ourselves).
-ENV HEALTHCHECK_URL="http://127.0.0.1:8080/actuator/health"
+# What the health check asks: liveness, which a relay's unreachable phone system does not fail, and which
+# stays on the server port when the actuator has a port of its own. With HTTPS use
+# https://127.0.0.1:8443/livez (-k accepts a self-signed certificate, fine for a request to ourselves).
+ENV HEALTHCHECK_URL="http://127.0.0.1:8080/livez"
 
 # 8080: HTTP (default server.port); 8443: HTTPS, when SERVER_PORT=8443 and TLS is configured.
 EXPOSE 8080 8443

@@ -25,7 +25,7 @@ build
 if [[ "${JFR:-0}" == 1 ]]; then
   SERVER_JVM_OPTS="${SERVER_JVM_OPTS:-} -XX:StartFlightRecording=filename=$OUT/server.jfr,settings=profile"
 fi
-start_server --webphone.lines[0].name=Bench --webphone.lines[0].presence=false
+start_server --webphone.lines[0].name=Bench --webphone.lines[0].presence=false --webphone.limits.call-attempts-per-minute=0
 
 server_cpu_before="$(cpu_seconds "$SERVER_PID")"
 log "running $PAIRS pairs, at most $CALLS_PER_PAIR calls/s each: ${WARMUP} warm-up, ${DURATION} measured"

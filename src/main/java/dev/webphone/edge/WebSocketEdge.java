@@ -17,6 +17,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
@@ -48,13 +49,19 @@ public final class WebSocketEdge implements SmartLifecycle {
 		this.budget = new SendBudget(settings.sendBufferBudget());
 	}
 
-	/** Maps {@code handler} at {@code path} for browsers. */
-	public void register(WebSocketHandlerRegistry registry, String path, WebSocketHandler handler) {
+	/**
+	 * Maps {@code handler} at {@code path} for browsers.
+	 * @param interceptors what else judges an upgrade, after the check that the Origin header is an
+	 * origin
+	 */
+	public void register(WebSocketHandlerRegistry registry, String path, WebSocketHandler handler,
+			HandshakeInterceptor... interceptors) {
 		// With no patterns, Spring allows the page's own origin only.
 		registry.addHandler(new EdgeHandler(handler, this), path)
 			.setHandshakeHandler(new DefaultHandshakeHandler(new UncompressedJettyUpgrade(this.settings)))
-			// Runs before the origin check Spring adds for the patterns.
+			// Run before the origin check Spring adds for the patterns.
 			.addInterceptors(new OriginSyntaxCheck())
+			.addInterceptors(interceptors)
 			.setAllowedOriginPatterns(this.settings.allowedOrigins().toArray(String[]::new));
 	}
 

@@ -86,12 +86,12 @@ final class Line {
 		return this.clients.get(number);
 	}
 
-
 	/**
-	 * Makes the client reachable by its number.
+	 * Makes the client reachable by its number, unless another client has that number.
+	 * @return whether the client is now reachable
 	 */
-	void add(Client client) {
-		this.clients.put(client.number(), client);
+	boolean add(Client client) {
+		return this.clients.putIfAbsent(client.number(), client) == null;
 	}
 
 	/**

@@ -84,7 +84,17 @@ public class Switchboard implements DisposableBean {
 	 * @throws AccessDeniedException when there is no such line or it is full
 	 */
 	public Client join(String lineName, Map<String, Object> properties, ClientChannel channel) {
-		Client client = admit(lineName, properties, channel);
+		return join(lineName, null, properties, channel);
+	}
+
+	/**
+	 * Joins a client to a line under the number it must have (one fixed by its token, say), or a new
+	 * number: {@link #admit} and {@link #enter} in one.
+	 * @param number the number the client must have, or {@code null} for a new one
+	 * @throws AccessDeniedException when there is no such line, it is full, or the number is taken
+	 */
+	public Client join(String lineName, String number, Map<String, Object> properties, ClientChannel channel) {
+		Client client = admit(lineName, number, properties, channel);
 		enter(client);
 		return client;
 	}
@@ -101,6 +111,16 @@ public class Switchboard implements DisposableBean {
 	 * @throws AccessDeniedException when there is no such line or it is full
 	 */
 	public Client admit(String lineName, Map<String, Object> properties, ClientChannel channel) {
+		return admit(lineName, null, properties, channel);
+	}
+
+	/**
+	 * {@link #admit(String, Map, ClientChannel) Admits} a client under the number it must have, one
+	 * fixed by its token, say.
+	 * @param number the number, or {@code null} for a new one
+	 * @throws AccessDeniedException when there is no such line, it is full, or the number is taken
+	 */
+	public Client admit(String lineName, String number, Map<String, Object> properties, ClientChannel channel) {
 		Line line = this.lines.get(lineName);
 		if (line == null) {
 			throw new AccessDeniedException("There is no webphone line '" + lineName + "'");
@@ -112,7 +132,10 @@ public class Switchboard implements DisposableBean {
 			throw new AccessDeniedException("The webphone line '" + lineName + "' is full");
 		}
 		try {
-			return new Client(line, line.allocateNumber(), properties, channel);
+			if (number != null && line.find(number) != null) {
+				throw numberInUse(number, line);
+			}
+			return new Client(line, (number != null) ? number : unusedNumber(line), properties, channel);
 		}
 		catch (RuntimeException ex) {
 			line.releaseSeat();
@@ -134,7 +157,9 @@ public class Switchboard implements DisposableBean {
 				if (client.isGone()) {
 					return;
 				}
-				line.add(client);
+				if (!line.add(client)) {
+					throw numberInUse(client.number(), line);
+				}
 				client.markEntered();
 				client.post((channel) -> channel.accessGranted(line.name(), client.number(), ice));
 				line.announce(client);
@@ -146,6 +171,20 @@ public class Switchboard implements DisposableBean {
 		}
 		client.flush();
 		this.observers.forEach((observer) -> observer.clientJoined(line.name()));
+	}
+
+	/** A number the line hands out that no client holds by its token. */
+	private static String unusedNumber(Line line) {
+		String number;
+		do {
+			number = line.allocateNumber();
+		}
+		while (line.find(number) != null);
+		return number;
+	}
+
+	private static AccessDeniedException numberInUse(String number, Line line) {
+		return new AccessDeniedException("The number " + number + " is already in use on the line '" + line.name() + "'");
 	}
 
 	/**

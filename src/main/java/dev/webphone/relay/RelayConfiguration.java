@@ -2,6 +2,7 @@ package dev.webphone.relay;
 
 import java.net.http.HttpClient;
 
+import dev.webphone.access.ConnectionLimit;
 import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.signaling.SignalingProperties;
 import dev.webphone.system.ConditionalOnRelay;
@@ -75,8 +76,9 @@ class RelayConfiguration {
 	}
 
 	@Bean
-	WebSocketConfigurer relayEndpoint(RelayHandler relayHandler, WebSocketEdge edge) {
-		return (registry) -> edge.register(registry, Upstream.SIGNALING_PATH, relayHandler);
+	WebSocketConfigurer relayEndpoint(RelayHandler relayHandler, WebSocketEdge edge, ConnectionLimit connectionLimit) {
+		return (registry) -> edge.register(registry, Upstream.SIGNALING_PATH, connectionLimit.decorate(relayHandler),
+				connectionLimit);
 	}
 
 	/** Says where browsers are relayed to, and warns at once if that is not reachable yet. */

@@ -27,7 +27,8 @@ sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Dial
 	record Connect(String line, Map<String, Object> properties) implements ClientMessage {
 
 		public Connect {
-			line = Fields.text("line", line, 128, false);
+			// A line name or a token: identity providers' JWTs run to a few kilobytes.
+			line = Fields.text("line", line, 8192, false);
 			properties = Fields.properties(properties);
 		}
 

@@ -1,5 +1,6 @@
 package dev.webphone.signaling;
 
+import dev.webphone.access.ConnectionLimit;
 import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.context.annotation.Configuration;
@@ -22,14 +23,17 @@ class SignalingConfiguration implements WebSocketConfigurer {
 
 	private final WebSocketEdge edge;
 
-	SignalingConfiguration(SignalingHandler handler, WebSocketEdge edge) {
+	private final ConnectionLimit connectionLimit;
+
+	SignalingConfiguration(SignalingHandler handler, WebSocketEdge edge, ConnectionLimit connectionLimit) {
 		this.handler = handler;
 		this.edge = edge;
+		this.connectionLimit = connectionLimit;
 	}
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		this.edge.register(registry, PATH, this.handler);
+		this.edge.register(registry, PATH, this.connectionLimit.decorate(this.handler), this.connectionLimit);
 	}
 
 }

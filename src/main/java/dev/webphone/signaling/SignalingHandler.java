@@ -1,5 +1,8 @@
 package dev.webphone.signaling;
 
+import dev.webphone.access.CallAttemptLimit;
+import dev.webphone.access.LimitsProperties;
+import dev.webphone.access.LineAdmission;
 import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.ice.IceProperties;
 import dev.webphone.line.Switchboard;
@@ -32,9 +35,16 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private final WebSocketEdge edge;
 
+	private final LineAdmission admission;
+
+	private final LimitsProperties limits;
+
 	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
-			SignalingMetrics metrics, IceProperties ice, WebSocketEdge edge) {
+			SignalingMetrics metrics, IceProperties ice, WebSocketEdge edge, LineAdmission admission,
+			LimitsProperties limits) {
 		this.edge = edge;
+		this.admission = admission;
+		this.limits = limits;
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.properties = properties;
@@ -46,7 +56,7 @@ class SignalingHandler extends AbstractWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession socket) {
 		SignalingSession session = new SignalingSession(WebSocketEdge.socket(socket), this.codec, this.switchboard,
 				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
-				this.iceTransportPolicy);
+				this.iceTransportPolicy, this.admission, new CallAttemptLimit(this.limits.callAttemptsPerMinute()));
 		socket.getAttributes().put(SESSION, session);
 	}
 

@@ -3,6 +3,8 @@ package dev.webphone.signaling;
 import java.util.List;
 import java.util.Map;
 
+import dev.webphone.access.CallAttemptLimit;
+import dev.webphone.access.LineAdmission;
 import dev.webphone.edge.EdgeSocket;
 import dev.webphone.ice.IceServer;
 import dev.webphone.line.AccessDeniedException;
@@ -34,6 +36,10 @@ final class SignalingSession implements ClientChannel {
 
 	private final String iceTransportPolicy;
 
+	private final LineAdmission admission;
+
+	private final CallAttemptLimit callAttempts;
+
 	/**
 	 * Set once the browser has been admitted to a line, before anyone else can reach it; read by the
 	 * closing thread too.
@@ -44,7 +50,9 @@ final class SignalingSession implements ClientChannel {
 	private volatile boolean closed;
 
 	SignalingSession(EdgeSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
-			SignalingMetrics metrics, String iceTransportPolicy) {
+			SignalingMetrics metrics, String iceTransportPolicy, LineAdmission admission, CallAttemptLimit callAttempts) {
+		this.admission = admission;
+		this.callAttempts = callAttempts;
 		this.socket = socket;
 		this.codec = codec;
 		this.switchboard = switchboard;
@@ -84,6 +92,9 @@ final class SignalingSession implements ClientChannel {
 			throw new SignalingException(ErrorCode.NOT_CONNECTED, "Send 'connect' first");
 		}
 		if (message instanceof ClientMessage.Dial dial) {
+			if (!this.callAttempts.tryAcquire()) {
+				throw new SignalingException(ErrorCode.RATE_LIMITED, this.callAttempts.refusal(), dial.callId());
+			}
 			this.switchboard.dial(joined, dial.callId(), dial.to(), dial.callType());
 		}
 		else if (message instanceof ClientMessage.Accept accept) {
@@ -113,7 +124,8 @@ final class SignalingSession implements ClientChannel {
 	 * which entering does nothing), or this thread finds the connection closed and leaves itself.
 	 */
 	private void join(ClientMessage.Connect connect) {
-		Client admitted = this.switchboard.admit(connect.line(), connect.properties(), this);
+		LineAdmission.Admission allowed = this.admission.admit(connect.line(), connect.properties());
+		Client admitted = this.switchboard.admit(allowed.line(), allowed.number(), allowed.properties(), this);
 		this.client = admitted;
 		if (this.closed) {
 			this.switchboard.leave(admitted);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -46,6 +47,17 @@ class SwitchboardTests {
 
 	private static List<String> heard(Client client) {
 		return ((Recorder) client.channel()).states;
+	}
+
+	@Test
+	void aRequestedNumberInUseIsRefusedAndItsSeatGivenBack() {
+		Client holder = this.switchboard.join("Test", "1001", Map.of(), new Recorder());
+		assertThat(holder.number()).isEqualTo("1001");
+		assertThatExceptionOfType(AccessDeniedException.class)
+			.isThrownBy(() -> this.switchboard.join("Test", "1001", Map.of(), new Recorder()))
+			.withMessageContaining("already in use");
+		assertThat(this.switchboard.clientCount("Test")).isOne();
+		assertThat(join().number()).as("a new number skips the one held").isEqualTo("1002");
 	}
 
 	@Test

@@ -80,6 +80,15 @@ class RelayUpstreamDownTests {
 			.isLessThan(Duration.ofSeconds(2));
 	}
 
+	@Test
+	void theServerStaysLiveButIsNotReady() throws Exception {
+		// Restarting the relay would not bring its phone system back: only readiness goes DOWN.
+		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		HttpResponse<String> readiness = get("/actuator/health/readiness");
+		assertThat(readiness.statusCode()).isEqualTo(503);
+		assertThat(readiness.body()).contains("upstream");
+	}
+
 	private HttpResponse<String> get(String path) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
 			.timeout(Duration.ofSeconds(10))

@@ -42,6 +42,29 @@ class ActuatorIntegrationTests {
 		assertThat(get("/actuator/env").statusCode()).isEqualTo(404);
 	}
 
+	@Test
+	void nothingThatShowsConfigurationBeansOrMemoryIsExposed() throws Exception {
+		for (String endpoint : new String[] { "env", "configprops", "beans", "heapdump", "threaddump", "mappings",
+				"loggers", "conditions", "scheduledtasks", "shutdown" }) {
+			assertThat(get("/actuator/" + endpoint).statusCode()).as(endpoint).isEqualTo(404);
+		}
+		assertThat(get("/actuator").body()).doesNotContain("/env", "configprops", "heapdump");
+	}
+
+	@Test
+	void healthShowsAnonymousCallersTheStatusOnly() throws Exception {
+		String body = get("/actuator/health").body();
+		assertThat(body).doesNotContain("components", "details", "diskSpace");
+	}
+
+	@Test
+	void livenessAndReadinessHaveGroupsOfTheirOwn() throws Exception {
+		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+		assertThat(get("/livez").statusCode()).isEqualTo(200);
+		assertThat(get("/readyz").statusCode()).isEqualTo(200);
+	}
+
 	private HttpResponse<String> get(String path) throws Exception {
 		return this.client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build(),
 				HttpResponse.BodyHandlers.ofString());

@@ -69,6 +69,11 @@ class SelfSignedTlsIntegrationTests {
 		assertThat(output.getAll()).contains("https://localhost:" + this.port + "/");
 	}
 
+	@Test
+	void startupLogWarnsThatTheDefaultLineIsOpenToOtherMachines(CapturedOutput output) {
+		assertThat(output.getAll()).contains("OPEN LINES: anyone who can reach this server can join Webphone1");
+	}
+
 	@AfterAll
 	static void deleteKeyStore(@Autowired Environment environment) throws Exception {
 		Path file = Path.of(URI.create(environment.getProperty(BUNDLE + "keystore.location")));

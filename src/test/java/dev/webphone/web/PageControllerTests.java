@@ -30,9 +30,12 @@ class PageControllerTests {
 		this.mvc.perform(get("/voicecall"))
 			.andExpect(status().isOk())
 			.andExpect(content().string(allOf(
-					containsString("<script type=\"text/javascript\" src=\"http://pbx.example:7777/WebphoneAPI\">"),
+					containsString("<script type=\"text/javascript\" src=\"http://pbx.example:7777/WebphoneAPI\" nonce=\""),
 					containsString("OzWebClient.connect(\"pbx.example\", \"Sales\");"),
-					containsString("<button onclick=\"hangUpCall()\">Hang up</button>"))));
+					containsString("<button onclick=\"hangUpCall()\">Hang up</button>"))))
+			// The page signals to the configured server, which its Content-Security-Policy must allow.
+			.andExpect(header().string("Content-Security-Policy",
+					containsString("connect-src 'self' ws://pbx.example:* wss://pbx.example:*;")));
 	}
 
 	@Test
