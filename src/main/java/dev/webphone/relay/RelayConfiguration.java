@@ -1,6 +1,7 @@
 package dev.webphone.relay;
 
 import java.net.http.HttpClient;
+import java.util.function.Supplier;
 
 import dev.webphone.signaling.SignalingProperties;
 import dev.webphone.signaling.UncompressedJettyUpgrade;
@@ -66,7 +67,7 @@ class RelayConfiguration {
 
 	@Bean
 	UpstreamScript upstreamScript() {
-		HttpClient http = HttpClient.newBuilder()
+		Supplier<HttpClient> http = () -> HttpClient.newBuilder()
 			.connectTimeout(this.relay.connectTimeout())
 			.followRedirects(HttpClient.Redirect.NORMAL)
 			.build();

@@ -33,6 +33,8 @@ class RelayHandler extends AbstractWebSocketHandler {
 
 	private final long bufferLimit;
 
+	private final UpstreamBacklog backlog;
+
 	private final Set<RelayedConnection> connections = ConcurrentHashMap.newKeySet();
 
 	RelayHandler(WebSocketClient client, Upstream upstream, RelayProperties relay, long bufferLimit) {
@@ -40,13 +42,14 @@ class RelayHandler extends AbstractWebSocketHandler {
 		this.upstream = upstream;
 		this.relay = relay;
 		this.bufferLimit = bufferLimit;
+		this.backlog = new UpstreamBacklog(relay.maxUpstreamBacklog().toBytes());
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession socket) {
 		Session browser = ((NativeWebSocketSession) socket).getNativeSession(Session.class);
 		RelayedConnection connection = new RelayedConnection(socket.getId(), browser, this.relay.maxPendingFrames(),
-				this.bufferLimit);
+				this.bufferLimit, this.backlog);
 		socket.getAttributes().put(CONNECTION, connection);
 		this.connections.add(connection);
 		ClientUpgradeRequest request = new ClientUpgradeRequest();
@@ -95,6 +98,11 @@ class RelayHandler extends AbstractWebSocketHandler {
 	/** How many browsers are connected through the relay. */
 	int connectionCount() {
 		return this.connections.size();
+	}
+
+	/** Bytes browsers sent that the upstream has not taken yet, across all browsers. */
+	long upstreamBacklog() {
+		return this.backlog.queued();
 	}
 
 	private static RelayedConnection connection(WebSocketSession socket) {

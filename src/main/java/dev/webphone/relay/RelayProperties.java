@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Relay mode ({@code webphone.relay.*}): the browsers' script and signalling come from an upstream
@@ -20,9 +21,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * before the upstream is asked again; the health check shares it
  * @param maxPendingFrames how many frames a browser may send while its upstream connection is still
  * opening; one more closes the browser's connection
+ * @param maxUpstreamBacklog how many bytes browsers' frames may hold, in total across all browsers,
+ * while they wait for the upstream (its connection still opening, or not reading); the browser whose
+ * frame does not fit is closed with 1013. Each browser is also held to
+ * {@code webphone.signaling.send-buffer-limit}
  */
 @ConfigurationProperties("webphone.relay")
 public record RelayProperties(@DefaultValue("") String upstream, @DefaultValue("3s") Duration connectTimeout,
-		@DefaultValue("5s") Duration scriptCacheTime, @DefaultValue("32") int maxPendingFrames) {
+		@DefaultValue("5s") Duration scriptCacheTime, @DefaultValue("32") int maxPendingFrames,
+		@DefaultValue("32MB") DataSize maxUpstreamBacklog) {
 
 }

@@ -20,7 +20,9 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * <p>The browser may send (its {@code connect}, typically) before the upstream connection is open;
  * up to {@code maxPendingFrames} such frames wait and go first once it opens. After that, sends are
  * asynchronous; what one side has not yet taken is counted, and a side that falls more than
- * {@code bufferLimit} bytes behind ends the relay rather than letting memory grow.
+ * {@code bufferLimit} bytes behind ends the relay rather than letting memory grow. What waits for the
+ * upstream, before and after it opens, also counts against the {@link UpstreamBacklog} all browsers
+ * share; a frame that does not fit ends this relay.
  *
  * <p>This object is the listener of the upstream connection; the browser side is fed by
  * {@link RelayHandler}. State changes happen under this object's monitor; the sends made under it
@@ -54,6 +56,8 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 
 	private final long bufferLimit;
 
+	private final UpstreamBacklog backlog;
+
 	private final AtomicLong unsentToBrowser = new AtomicLong();
 
 	private final AtomicLong unsentToUpstream = new AtomicLong();
@@ -66,11 +70,12 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 
 	private CompletableFuture<Session> connecting;
 
-	RelayedConnection(String id, Session browser, int maxPendingFrames, long bufferLimit) {
+	RelayedConnection(String id, Session browser, int maxPendingFrames, long bufferLimit, UpstreamBacklog backlog) {
 		this.id = id;
 		this.browser = browser;
 		this.maxPendingFrames = maxPendingFrames;
 		this.bufferLimit = bufferLimit;
+		this.backlog = backlog;
 	}
 
 	/** The upstream connection attempt, so that a browser leaving early can abandon it. */
@@ -88,11 +93,15 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 				if (this.pending.size() >= this.maxPendingFrames) {
 					end(StatusCode.TRY_AGAIN_LATER, "too many messages before the phone system answered", null);
 				}
-				else {
+				else if (admitForUpstream(frame)) {
 					this.pending.add(frame);
 				}
 			}
-			case OPEN -> forward(frame, this.upstream, this.unsentToUpstream);
+			case OPEN -> {
+				if (admitForUpstream(frame)) {
+					sendToUpstream(frame);
+				}
+			}
 			case CLOSED -> {
 				// late frame from a browser whose relay already ended
 			}
@@ -138,7 +147,7 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 			this.upstream = session;
 			this.state = State.OPEN;
 			while (!this.pending.isEmpty() && this.state == State.OPEN) {
-				forward(this.pending.poll(), session, this.unsentToUpstream);
+				sendToUpstream(this.pending.poll());
 			}
 		}
 	}
@@ -175,6 +184,55 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 		}
 	}
 
+	/**
+	 * Counts a frame for the upstream against this browser's limit and the shared backlog, from now until
+	 * the upstream has taken it; ends the relay when either is full. Called with this object's monitor
+	 * held.
+	 * @return whether the frame may be queued or sent
+	 */
+	private boolean admitForUpstream(Frame frame) {
+		long size = frame.size();
+		if (this.unsentToUpstream.addAndGet(size) > this.bufferLimit) {
+			this.unsentToUpstream.addAndGet(-size);
+			abandonUpstream();
+			end(StatusCode.TRY_AGAIN_LATER, "the phone system is too far behind", null);
+			return false;
+		}
+		if (!this.backlog.reserve(size)) {
+			this.unsentToUpstream.addAndGet(-size);
+			logger.debug("Relay " + this.id + ": the backlog for the phone system is full (" + this.backlog.limit()
+					+ " bytes)");
+			abandonUpstream();
+			end(StatusCode.TRY_AGAIN_LATER, "relay busy: too much waiting for the phone system", null);
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * Drops the upstream connection without a close handshake: a close frame would wait behind what the
+	 * upstream is not reading, and so would the backlog it holds until the idle timeout.
+	 */
+	private void abandonUpstream() {
+		if (this.upstream != null) {
+			this.upstream.disconnect();
+		}
+	}
+
+	/** Sends an admitted frame; what it counted is given back once the upstream took it or it failed. */
+	private void sendToUpstream(Frame frame) {
+		long size = frame.size();
+		frame.sendTo(this.upstream, Callback.from(() -> releaseForUpstream(size), (failure) -> {
+			releaseForUpstream(size);
+			lost(failure);
+		}));
+	}
+
+	private void releaseForUpstream(long size) {
+		this.unsentToUpstream.addAndGet(-size);
+		this.backlog.release(size);
+	}
+
 	private void forward(Frame frame, Session to, AtomicLong unsent) {
 		long size = frame.size();
 		if (unsent.addAndGet(size) > this.bufferLimit) {
@@ -207,6 +265,7 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 			return;
 		}
 		this.state = State.CLOSED;
+		this.pending.forEach((frame) -> releaseForUpstream(frame.size()));
 		this.pending.clear();
 		if (closedSide != this.browser) {
 			this.browser.close(code, reason, Callback.NOOP);
