@@ -1,6 +1,7 @@
 package dev.webphone.relay;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +47,12 @@ class RelayHandler extends AbstractWebSocketHandler {
 	}
 
 	@Override
-	public void afterConnectionEstablished(WebSocketSession socket) {
+	public void afterConnectionEstablished(WebSocketSession socket) throws IOException {
+		if (!RelayedPaths.isPlain(socket.getUri().getRawPath())) {
+			// Matched a listed pattern here, but could name another of the upstream's paths there.
+			socket.close(CloseStatus.POLICY_VIOLATION.withReason("path not relayed"));
+			return;
+		}
 		Session browser = ((NativeWebSocketSession) socket).getNativeSession(Session.class);
 		RelayedConnection connection = new RelayedConnection(socket.getId(), browser, this.relay.maxPendingFrames(),
 				this.bufferLimit, this.backlog);
@@ -58,7 +64,7 @@ class RelayHandler extends AbstractWebSocketHandler {
 		request.setTimeout(this.relay.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		CompletableFuture<Session> attempt;
 		try {
-			attempt = this.client.connect(connection, this.upstream.signaling(), request);
+			attempt = this.client.connect(connection, this.upstream.webSocket(pathAndQuery(socket)), request);
 		}
 		catch (IOException | RuntimeException ex) {
 			connection.upstreamUnreachable(ex);
@@ -85,6 +91,9 @@ class RelayHandler extends AbstractWebSocketHandler {
 	@Override
 	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
 		RelayedConnection connection = connection(socket);
+		if (connection == null) {
+			return;
+		}
 		this.connections.remove(connection);
 		connection.browserClosed(status.getCode());
 	}
@@ -103,6 +112,12 @@ class RelayHandler extends AbstractWebSocketHandler {
 	/** Bytes browsers sent that the upstream has not taken yet, across all browsers. */
 	long upstreamBacklog() {
 		return this.backlog.queued();
+	}
+
+	/** The browser's path and query, relayed unchanged. */
+	private static String pathAndQuery(WebSocketSession socket) {
+		URI uri = socket.getUri();
+		return uri.getRawPath() + ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
 	}
 
 	private static RelayedConnection connection(WebSocketSession socket) {

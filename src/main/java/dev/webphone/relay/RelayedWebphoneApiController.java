@@ -43,7 +43,7 @@ class RelayedWebphoneApiController {
 		this.script = script;
 	}
 
-	@GetMapping(Upstream.SCRIPT_PATH)
+	@GetMapping("${webphone.relay.script-path:/WebphoneAPI}")
 	CompletableFuture<ResponseEntity<String>> script(
 			@RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch) {
 		return this.script.get().handle((script, failure) -> {

@@ -1,6 +1,7 @@
 package dev.webphone.relay;
 
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,6 +41,8 @@ class UpstreamScript {
 
 	private final Upstream upstream;
 
+	private final URI script;
+
 	private final Duration timeout;
 
 	private final Duration cacheTime;
@@ -48,13 +51,15 @@ class UpstreamScript {
 
 	private final AtomicReference<Fetch> latest = new AtomicReference<>();
 
-	UpstreamScript(Supplier<HttpClient> clients, Upstream upstream, Duration timeout, Duration cacheTime) {
-		this(clients, upstream, timeout, cacheTime, FAILURE_CACHE_TIME);
+	UpstreamScript(Supplier<HttpClient> clients, Upstream upstream, String scriptPath, Duration timeout,
+			Duration cacheTime) {
+		this(clients, upstream, scriptPath, timeout, cacheTime, FAILURE_CACHE_TIME);
 	}
 
-	UpstreamScript(Supplier<HttpClient> clients, Upstream upstream, Duration timeout, Duration cacheTime,
-			Duration failureCacheTime) {
+	UpstreamScript(Supplier<HttpClient> clients, Upstream upstream, String scriptPath, Duration timeout,
+			Duration cacheTime, Duration failureCacheTime) {
 		this.clients = clients;
+		this.script = upstream.http(scriptPath);
 		this.http = new AtomicReference<>(clients.get());
 		this.upstream = upstream;
 		this.timeout = timeout;
@@ -123,7 +128,7 @@ class UpstreamScript {
 	}
 
 	private CompletableFuture<Script> send(HttpClient client, Script previous) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(this.upstream.script()).timeout(this.timeout).GET();
+		HttpRequest.Builder request = HttpRequest.newBuilder(this.script).timeout(this.timeout).GET();
 		if (previous != null && previous.upstreamEtag() != null) {
 			request.header("If-None-Match", previous.upstreamEtag());
 		}
@@ -134,7 +139,7 @@ class UpstreamScript {
 				}
 				if (response.statusCode() != 200) {
 					throw new UpstreamScriptException(
-							this.upstream.script() + " answered HTTP " + response.statusCode());
+							this.script + " answered HTTP " + response.statusCode());
 				}
 				return Script.of(response.body(), response.headers().firstValue("ETag").orElse(null));
 			});

@@ -57,7 +57,7 @@ class UpstreamScriptTests {
 			closed = socket.getLocalPort();
 		}
 		UpstreamScript script = new UpstreamScript(HttpClient::newHttpClient,
-				Upstream.of("http://localhost:" + closed), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ZERO);
+				Upstream.of("http://localhost:" + closed), "/WebphoneAPI", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ZERO);
 		for (int attempt = 0; attempt < 3; attempt++) {
 			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> script.get().get(3, TimeUnit.SECONDS));
@@ -70,7 +70,7 @@ class UpstreamScriptTests {
 	 */
 	@Test
 	void aFetchThatNeverEndsIsGivenUpAtTheDeadlineAndTheNextOneUsesAFreshClient() throws Exception {
-		UpstreamScript script = new UpstreamScript(clients(new BrokenHttpClient(false)), servingTheScript(),
+		UpstreamScript script = new UpstreamScript(clients(new BrokenHttpClient(false)), servingTheScript(), "/WebphoneAPI",
 				Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ZERO);
 		long start = System.nanoTime();
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> script.get().get(5, TimeUnit.SECONDS))
@@ -82,7 +82,7 @@ class UpstreamScriptTests {
 
 	@Test
 	void aClientThatThrowsFailsThatFetchOnlyAndTheNextOneUsesAFreshClient() throws Exception {
-		UpstreamScript script = new UpstreamScript(clients(new BrokenHttpClient(true)), servingTheScript(),
+		UpstreamScript script = new UpstreamScript(clients(new BrokenHttpClient(true)), servingTheScript(), "/WebphoneAPI",
 				Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ZERO);
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> script.get().get(5, TimeUnit.SECONDS))
 			.withCauseInstanceOf(IllegalStateException.class);
