@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "webphone.relay.http-paths=/pbx/client.js,/pbx/assets/**",
-				"webphone.relay.websocket-paths=/pbx/socket", "webphone.relay.script-path=/pbx/client.js",
+				"webphone.relay.websocket-paths=/pbx/socket,/pbx/rooms/**", "webphone.relay.script-path=/pbx/client.js",
 				"webphone.relay.max-response-size=512KB" })
 @DirtiesContext
 class RelayedPathsIntegrationTests {
@@ -146,6 +147,35 @@ class RelayedPathsIntegrationTests {
 	}
 
 	@Test
+	void aWebSocketPatternIsRelayedButNoPathThatLeavesIt() throws Exception {
+		Frames frames = new Frames();
+		Session room = this.webSockets.connect(frames, URI.create("ws://localhost:" + this.port + "/pbx/rooms/7"))
+			.get(10, TimeUnit.SECONDS);
+		try {
+			room.sendText("hi", Callback.NOOP);
+			assertThat(frames.next()).isEqualTo("pbx says hi (query null)");
+		}
+		finally {
+			room.close();
+		}
+		for (String path : new String[] { "/pbx/rooms/%2e%2e/%2e%2e/admin", "/pbx/rooms/..%2f..%2fadmin",
+				"/pbx/rooms/x;/../../admin" }) {
+			Frames refused = new Frames();
+			try {
+				Session session = this.webSockets.connect(refused, URI.create("ws://localhost:" + this.port + path))
+					.get(10, TimeUnit.SECONDS);
+				assertThat(refused.awaitClose()).as(path).isEqualTo(1008);
+				session.close();
+			}
+			catch (ExecutionException upgradeRefused) {
+				// refused before the upgrade: as good
+			}
+		}
+		assertThat(upstream.requests()).filteredOn((request) -> request.startsWith("WS "))
+			.containsExactly("WS /pbx/rooms/7");
+	}
+
+	@Test
 	void theDefaultSignallingPathIsNotRelayedWhenNotListed() {
 		assertThatException().isThrownBy(() -> this.webSockets
 			.connect(new Frames(), URI.create("ws://localhost:" + this.port + "/webphone/ws"))
@@ -176,6 +206,19 @@ class RelayedPathsIntegrationTests {
 			payload.get(bytes);
 			this.received.add("binary " + java.util.Arrays.toString(bytes));
 			callback.succeed();
+		}
+
+		private final BlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
+
+		@Override
+		public void onWebSocketClose(int code, String reason) {
+			this.closes.add(code);
+		}
+
+		int awaitClose() throws InterruptedException {
+			Integer code = this.closes.poll(10, TimeUnit.SECONDS);
+			assertThat(code).as("closed within 10 s").isNotNull();
+			return code;
 		}
 
 		String next() throws InterruptedException {

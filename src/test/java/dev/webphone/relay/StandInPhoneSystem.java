@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * not reach browsers ({@code Set-Cookie}, {@code X-Pbx-Internal}); {@code /pbx/assets/missing} is 404,
  * {@code /pbx/assets/moved} redirects to {@code /pbx/assets/here}, {@code /pbx/assets/huge} is 1 MB;</li>
  * <li>{@code /pbx/admin}: what must stay out of reach;</li>
- * <li>{@code /pbx/socket}: a WebSocket that answers text with {@code pbx says <text> (query <query>)}
+ * <li>{@code /pbx/socket} and {@code /pbx/rooms/*}: a WebSocket that answers text with {@code pbx says <text> (query <query>)}
  * and returns binary frames reversed.</li>
  * </ul>
  * Registered as a static extension, it stops after the class's tests.
@@ -41,9 +42,10 @@ final class StandInPhoneSystem implements AutoCloseable, AfterAllCallback {
 
 	private StandInPhoneSystem() throws Exception {
 		this.server = new Server(new InetSocketAddress("127.0.0.1", 0));
-		WebSocketUpgradeHandler webSocket = WebSocketUpgradeHandler.from(this.server,
-				(container) -> container.addMapping("/pbx/socket",
-						(request, response, callback) -> new Echo(request.getHttpURI().getQuery())));
+		WebSocketUpgradeHandler webSocket = WebSocketUpgradeHandler.from(this.server, (container) -> {
+			container.addMapping("/pbx/socket", (request, response, callback) -> echo(request.getHttpURI()));
+			container.addMapping("/pbx/rooms/*", (request, response, callback) -> echo(request.getHttpURI()));
+		});
 		webSocket.setHandler(new Handler.Abstract() {
 			@Override
 			public boolean handle(Request request, Response response, Callback callback) {
@@ -67,9 +69,14 @@ final class StandInPhoneSystem implements AutoCloseable, AfterAllCallback {
 		return "http://127.0.0.1:" + this.server.getURI().getPort();
 	}
 
-	/** Every HTTP request it received, as {@code METHOD path?query}. */
+	/** Every request it received, as {@code METHOD path?query}, WebSocket upgrades as {@code WS path?query}. */
 	List<String> requests() {
 		return List.copyOf(this.requests);
+	}
+
+	private Echo echo(HttpURI uri) {
+		this.requests.add("WS " + uri.getPath() + ((uri.getQuery() != null) ? "?" + uri.getQuery() : ""));
+		return new Echo(uri.getQuery());
 	}
 
 	private boolean serve(Request request, Response response, Callback callback) {
