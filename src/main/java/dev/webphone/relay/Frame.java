@@ -16,11 +16,19 @@ sealed interface Frame {
 	 */
 	boolean sendTo(EdgeSocket socket);
 
+	/** Its size as the edge counts it: one byte per character of text. */
+	long size();
+
 	record Text(String text) implements Frame {
 
 		@Override
 		public boolean sendTo(EdgeSocket socket) {
 			return socket.sendText(this.text);
+		}
+
+		@Override
+		public long size() {
+			return this.text.length();
 		}
 
 	}
@@ -37,6 +45,11 @@ sealed interface Frame {
 		@Override
 		public boolean sendTo(EdgeSocket socket) {
 			return socket.sendBinary(this.bytes.duplicate());
+		}
+
+		@Override
+		public long size() {
+			return this.bytes.remaining();
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.webphone.relay;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,8 @@ class RelayHandler extends AbstractWebSocketHandler {
 
 	private final WebSocketEdge edge;
 
+	private final UpstreamBacklog backlog;
+
 	private final Set<RelayedConnection> connections = ConcurrentHashMap.newKeySet();
 
 	RelayHandler(WebSocketClient client, Upstream upstream, RelayProperties relay, WebSocketEdge edge) {
@@ -39,12 +42,18 @@ class RelayHandler extends AbstractWebSocketHandler {
 		this.upstream = upstream;
 		this.relay = relay;
 		this.edge = edge;
+		this.backlog = new UpstreamBacklog(relay.maxUpstreamBacklog().toBytes());
 	}
 
 	@Override
-	public void afterConnectionEstablished(WebSocketSession socket) {
+	public void afterConnectionEstablished(WebSocketSession socket) throws IOException {
+		if (!RelayedPaths.isPlain(socket.getUri().getRawPath())) {
+			// Matched a listed pattern here, but could name another of the upstream's paths there.
+			socket.close(CloseStatus.POLICY_VIOLATION.withReason("path not relayed"));
+			return;
+		}
 		RelayedConnection connection = new RelayedConnection(socket.getId(), WebSocketEdge.socket(socket),
-				this.relay.maxPendingFrames(), this.edge);
+				this.relay.maxPendingFrames(), this.edge, this.backlog);
 		socket.getAttributes().put(CONNECTION, connection);
 		this.connections.add(connection);
 		ClientUpgradeRequest request = new ClientUpgradeRequest();
@@ -53,7 +62,7 @@ class RelayHandler extends AbstractWebSocketHandler {
 		request.setTimeout(this.relay.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		CompletableFuture<Session> attempt;
 		try {
-			attempt = this.client.connect(connection, this.upstream.signaling(), request);
+			attempt = this.client.connect(connection, this.upstream.webSocket(pathAndQuery(socket)), request);
 		}
 		catch (IOException | RuntimeException ex) {
 			connection.upstreamUnreachable(ex);
@@ -80,6 +89,9 @@ class RelayHandler extends AbstractWebSocketHandler {
 	@Override
 	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
 		RelayedConnection connection = connection(socket);
+		if (connection == null) {
+			return;
+		}
 		this.connections.remove(connection);
 		connection.browserClosed(status.getCode());
 	}
@@ -87,6 +99,17 @@ class RelayHandler extends AbstractWebSocketHandler {
 	/** How many browsers are connected through the relay. */
 	int connectionCount() {
 		return this.connections.size();
+	}
+
+	/** Bytes browsers sent that wait for their upstream connection to open, across all browsers. */
+	long upstreamBacklog() {
+		return this.backlog.queued();
+	}
+
+	/** The browser's path and query, relayed unchanged. */
+	private static String pathAndQuery(WebSocketSession socket) {
+		URI uri = socket.getUri();
+		return uri.getRawPath() + ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
 	}
 
 	private static RelayedConnection connection(WebSocketSession socket) {

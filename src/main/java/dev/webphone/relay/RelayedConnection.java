@@ -19,9 +19,12 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * other is closed too.
  *
  * <p>The browser may send (its {@code connect}, typically) before the upstream connection is open;
- * up to {@code maxPendingFrames} such frames wait and go first once it opens. After that, sends are
- * asynchronous, through the {@link EdgeSocket}s of both sides: a side that falls too far behind is cut
- * and ends the relay rather than letting memory grow.
+ * up to {@code maxPendingFrames} such frames wait and go first once it opens. What waits so counts
+ * against the {@link UpstreamBacklog} all browsers share (a phone system that accepts connections and
+ * never answers would otherwise hold every browser's allowance at once); a frame that does not fit ends
+ * this relay. After that, sends are asynchronous, through the {@link EdgeSocket}s of both sides, which
+ * count what is unsent against each connection's limit and the server-wide budget: a side that falls too
+ * far behind is cut and ends the relay rather than letting memory grow.
  *
  * <p>This object is the listener of the upstream connection; the browser side is fed by
  * {@link RelayHandler}. State changes happen under this object's monitor; the sends made under it
@@ -55,6 +58,8 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 
 	private final WebSocketEdge edge;
 
+	private final UpstreamBacklog backlog;
+
 	private final Deque<Frame> pending = new ArrayDeque<>();
 
 	private State state = State.CONNECTING;
@@ -63,11 +68,13 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 
 	private CompletableFuture<Session> connecting;
 
-	RelayedConnection(String id, EdgeSocket browser, int maxPendingFrames, WebSocketEdge edge) {
+	RelayedConnection(String id, EdgeSocket browser, int maxPendingFrames, WebSocketEdge edge,
+			UpstreamBacklog backlog) {
 		this.id = id;
 		this.browser = browser;
 		this.maxPendingFrames = maxPendingFrames;
 		this.edge = edge;
+		this.backlog = backlog;
 	}
 
 	/** The upstream connection attempt, so that a browser leaving early can abandon it. */
@@ -84,6 +91,11 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 			case CONNECTING -> {
 				if (this.pending.size() >= this.maxPendingFrames) {
 					end(StatusCode.TRY_AGAIN_LATER, "too many messages before the phone system answered", null);
+				}
+				else if (!this.backlog.reserve(frame.size())) {
+					logger.debug("Relay " + this.id + ": the backlog for the phone system is full ("
+							+ this.backlog.limit() + " bytes)");
+					end(StatusCode.TRY_AGAIN_LATER, "relay busy: too much waiting for the phone system", null);
 				}
 				else {
 					this.pending.add(frame);
@@ -120,7 +132,10 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 			this.upstream = this.edge.outbound(session);
 			this.state = State.OPEN;
 			while (!this.pending.isEmpty() && this.state == State.OPEN) {
-				forward(this.pending.poll(), this.upstream);
+				Frame frame = this.pending.poll();
+				// From here on the upstream's edge socket counts it.
+				this.backlog.release(frame.size());
+				forward(frame, this.upstream);
 			}
 		}
 	}
@@ -201,6 +216,7 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 			return;
 		}
 		this.state = State.CLOSED;
+		this.pending.forEach((frame) -> this.backlog.release(frame.size()));
 		this.pending.clear();
 		if (closedSide != this.browser) {
 			this.browser.close(code, reason);

@@ -1,5 +1,6 @@
 package dev.webphone.relay;
 
+import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -31,13 +32,18 @@ class RelayedWebphoneApiController {
 
 	private static final MediaType JAVASCRIPT = new MediaType("text", "javascript", StandardCharsets.UTF_8);
 
+	/** Says, on a stand-in script, that the upstream was not reachable: for scripts and people, not pages. */
+	static final String UPSTREAM_STATUS = "X-Webphone-Upstream";
+
 	private final UpstreamScript script;
+
+	private final UnreachableUpstreamClient unreachable = new UnreachableUpstreamClient();
 
 	RelayedWebphoneApiController(UpstreamScript script) {
 		this.script = script;
 	}
 
-	@GetMapping(Upstream.SCRIPT_PATH)
+	@GetMapping("${webphone.relay.script-path:/WebphoneAPI}")
 	CompletableFuture<ResponseEntity<String>> script(
 			@RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch) {
 		return this.script.get().handle((script, failure) -> {
@@ -56,18 +62,21 @@ class RelayedWebphoneApiController {
 	}
 
 	/**
-	 * A browser runs no script from an error response, but whoever opens the URL, or a page's network
-	 * panel, reads why; any other loader that does run it logs the reason.
+	 * A browser runs no script from an error response, so the page would fail with a
+	 * {@code ReferenceError} and never learn why: it gets a stand-in client instead, whose
+	 * {@code connect} reports {@code CONNECTION_FAILED} with the reason. Never stored, so that the real
+	 * script is fetched as soon as the upstream is back.
 	 */
 	private ResponseEntity<String> unavailable(Throwable failure) {
 		String reason = describe(failure);
 		logger.warn("Cannot serve the WebphoneAPI script: " + reason);
-		String message = "WebphoneAPI: the phone system at " + this.script.upstream() + " is not reachable ("
-				+ reason + "); try again later.";
-		String body = "/* " + message.replace("*/", "* /") + " */\nconsole.error(\"[WebphoneAPI] \" + "
-				+ javaScriptString(message) + ");\n";
-		return ResponseEntity.status(HttpStatus.BAD_GATEWAY).contentType(JAVASCRIPT).cacheControl(CacheControl.noStore())
-			.body(body);
+		String message = "the phone system at " + this.script.upstream() + " is not reachable (" + reason
+				+ "); try again later";
+		return ResponseEntity.ok()
+			.contentType(JAVASCRIPT)
+			.cacheControl(CacheControl.noStore())
+			.header(UPSTREAM_STATUS, "unreachable")
+			.body(this.unreachable.script(message));
 	}
 
 	private static String describe(Throwable failure) {
@@ -75,6 +84,9 @@ class RelayedWebphoneApiController {
 				: failure;
 		if (cause instanceof HttpTimeoutException) {
 			return "no answer in time";
+		}
+		if (cause instanceof ConnectException && cause.getMessage() == null) {
+			return "connection refused";
 		}
 		String message = cause.getMessage();
 		return (message != null && !message.isBlank()) ? message : cause.getClass().getSimpleName();
@@ -88,19 +100,6 @@ class RelayedWebphoneApiController {
 			.map(String::strip)
 			.map((tag) -> tag.startsWith("W/") ? tag.substring(2) : tag)
 			.anyMatch((tag) -> tag.equals("*") || tag.equals(etag));
-	}
-
-	private static String javaScriptString(String text) {
-		StringBuilder quoted = new StringBuilder("\"");
-		for (char c : text.toCharArray()) {
-			if (c == '"' || c == '\\' || c == '<' || c < 0x20) {
-				quoted.append(String.format("\\u%04x", (int) c));
-			}
-			else {
-				quoted.append(c);
-			}
-		}
-		return quoted.append('"').toString();
 	}
 
 }

@@ -4,17 +4,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Where the upstream phone system serves what the relay passes on, derived from its base URL.
+ * Where the upstream phone system serves what the relay passes on, derived from its base URL: a
+ * relayed path (with its query) is appended to the base, for HTTP as given, for WebSocket with
+ * {@code ws://} or {@code wss://}.
  *
  * @param base the configured base URL, without a trailing slash
- * @param script the {@code WebphoneAPI} script
- * @param signaling the signalling WebSocket endpoint
+ * @param webSocketBase the same for WebSocket connections
  */
-record Upstream(URI base, URI script, URI signaling) {
-
-	static final String SCRIPT_PATH = "/WebphoneAPI";
-
-	static final String SIGNALING_PATH = "/webphone/ws";
+record Upstream(URI base, String webSocketBase) {
 
 	/**
 	 * @param address {@code http://host[:port][/prefix]} or {@code https://...}
@@ -43,8 +40,17 @@ record Upstream(URI base, URI script, URI signaling) {
 		String authority = uri.getRawAuthority();
 		URI base = URI.create(scheme + "://" + authority + path);
 		String webSocketScheme = scheme.equals("https") ? "wss" : "ws";
-		return new Upstream(base, URI.create(base + SCRIPT_PATH),
-				URI.create(webSocketScheme + "://" + authority + path + SIGNALING_PATH));
+		return new Upstream(base, webSocketScheme + "://" + authority + path);
+	}
+
+	/** The upstream's HTTP resource for a relayed path, such as {@code /WebphoneAPI?v=2}. */
+	URI http(String pathAndQuery) {
+		return URI.create(this.base + pathAndQuery);
+	}
+
+	/** The upstream's WebSocket endpoint for a relayed path, such as {@code /webphone/ws}. */
+	URI webSocket(String pathAndQuery) {
+		return URI.create(this.webSocketBase + pathAndQuery);
 	}
 
 	private static IllegalArgumentException invalid(String address, String why) {

@@ -1,12 +1,18 @@
 package dev.webphone.relay;
 
+import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.springframework.util.DigestUtils;
 
@@ -17,15 +23,25 @@ import org.springframework.util.DigestUtils;
  *
  * <p>A stale script is revalidated with its ETag, so an unchanged script is not transferred again.
  * Requests that arrive while a fetch is in flight share it.
+ *
+ * <p>Every fetch ends within {@link #deadline()}, whatever the HTTP client does: a fetch that never ended
+ * would be shared by every later request, and the script and health would stay unavailable for good.
+ * After a failure that is not the upstream's (refused, timed out, or answered without the script), the
+ * HTTP client is replaced, since one that failed on its own, as after an {@link OutOfMemoryError} in
+ * its selector thread, may never work again.
  */
 class UpstreamScript {
 
 	/** How long a failure is remembered: short, so that a recovered upstream is noticed at once. */
 	static final Duration FAILURE_CACHE_TIME = Duration.ofSeconds(1);
 
-	private final HttpClient http;
+	private final Supplier<HttpClient> clients;
+
+	private final AtomicReference<HttpClient> http;
 
 	private final Upstream upstream;
+
+	private final URI script;
 
 	private final Duration timeout;
 
@@ -35,13 +51,16 @@ class UpstreamScript {
 
 	private final AtomicReference<Fetch> latest = new AtomicReference<>();
 
-	UpstreamScript(HttpClient http, Upstream upstream, Duration timeout, Duration cacheTime) {
-		this(http, upstream, timeout, cacheTime, FAILURE_CACHE_TIME);
+	UpstreamScript(Supplier<HttpClient> clients, Upstream upstream, String scriptPath, Duration timeout,
+			Duration cacheTime) {
+		this(clients, upstream, scriptPath, timeout, cacheTime, FAILURE_CACHE_TIME);
 	}
 
-	UpstreamScript(HttpClient http, Upstream upstream, Duration timeout, Duration cacheTime,
-			Duration failureCacheTime) {
-		this.http = http;
+	UpstreamScript(Supplier<HttpClient> clients, Upstream upstream, String scriptPath, Duration timeout,
+			Duration cacheTime, Duration failureCacheTime) {
+		this.clients = clients;
+		this.script = upstream.http(scriptPath);
+		this.http = new AtomicReference<>(clients.get());
 		this.upstream = upstream;
 		this.timeout = timeout;
 		this.cacheTime = cacheTime;
@@ -60,7 +79,14 @@ class UpstreamScript {
 			}
 			Fetch next = new Fetch();
 			if (this.latest.compareAndSet(current, next)) {
-				fetch(lastScript(current)).whenComplete(next::complete);
+				try {
+					fetch(lastScript(current)).whenComplete(next::complete);
+				}
+				catch (RuntimeException | Error ex) {
+					// Never leave a fetch in flight for good: every later request would share it.
+					next.complete(null, ex);
+					this.http.set(this.clients.get());
+				}
 				return next.result;
 			}
 		}
@@ -78,19 +104,42 @@ class UpstreamScript {
 		return this.upstream;
 	}
 
+	/** How long a fetch may take at most: the request timeout covers the headers, not the body. */
+	Duration deadline() {
+		return this.timeout.multipliedBy(2);
+	}
+
 	private CompletableFuture<Script> fetch(Script previous) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(this.upstream.script()).timeout(this.timeout).GET();
+		HttpClient client = this.http.get();
+		return send(client, previous).orTimeout(deadline().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((script, failure) -> {
+				if (failure != null && !isTheUpstreams(failure)) {
+					this.http.compareAndSet(client, this.clients.get());
+				}
+			});
+	}
+
+	/** Whether the failure says something about the upstream rather than about our HTTP client. */
+	private static boolean isTheUpstreams(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		return cause instanceof UpstreamScriptException || cause instanceof ConnectException
+				|| cause instanceof HttpTimeoutException;
+	}
+
+	private CompletableFuture<Script> send(HttpClient client, Script previous) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(this.script).timeout(this.timeout).GET();
 		if (previous != null && previous.upstreamEtag() != null) {
 			request.header("If-None-Match", previous.upstreamEtag());
 		}
-		return this.http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+		return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
 			.thenApply((response) -> {
 				if (response.statusCode() == 304 && previous != null) {
 					return previous;
 				}
 				if (response.statusCode() != 200) {
 					throw new UpstreamScriptException(
-							this.upstream.script() + " answered HTTP " + response.statusCode());
+							this.script + " answered HTTP " + response.statusCode());
 				}
 				return Script.of(response.body(), response.headers().firstValue("ETag").orElse(null));
 			});

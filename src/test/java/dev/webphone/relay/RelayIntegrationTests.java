@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -301,6 +302,43 @@ class RelayIntegrationTests {
 			// Gone from the relay too, not waiting for a close handshake it will never answer.
 			await().atMost(SignalingClient.WAIT).until(() -> relay.connectionCount() == 0);
 		}
+	}
+
+
+	/**
+	 * Joins racing a TCP reset, at every moment from "connect not yet read" to "upstream connection
+	 * being opened" to "joined upstream": whichever way each race goes, no upstream connection stays.
+	 */
+	@Test
+	void browsersThatJoinAndResetAtOnceLeaveNoUpstreamConnection() throws Exception {
+		RelayHandler relay = this.context.getBean(RelayHandler.class);
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		int joins = 600;
+		ExecutorService browsers = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (int i = 0; i < joins; i++) {
+				// 0 to 3 ms: around the time the relay needs to open the upstream connection
+				long delay = random.nextBoolean() ? 0 : random.nextInt(3_000_000);
+				done.add(browsers.submit(() -> {
+					ResettingBrowser.joinAndReset(this.port, "Webphone1", delay);
+					return null;
+				}));
+			}
+			for (Future<?> join : done) {
+				join.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			browsers.shutdownNow();
+		}
+		await().atMost(SignalingClient.WAIT)
+			.untilAsserted(() -> assertThat(upstream.connectionCount())
+				.as("upstream connections left by %d joins-then-resets (seed %d)", joins, seed)
+				.isZero());
+		assertThat(relay.connectionCount()).as("relayed connections (seed %d)", seed).isZero();
+		assertThat(relay.upstreamBacklog()).isZero();
 	}
 
 }

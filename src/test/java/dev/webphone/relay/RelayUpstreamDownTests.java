@@ -59,14 +59,17 @@ class RelayUpstreamDownTests {
 	}
 
 	@RepeatedTest(3)
-	void theScriptRequestFailsWithBadGatewayAndSaysWhy() throws Exception {
+	void theScriptRequestGetsAStandInClientThatIsNeverStoredAndSaysWhy() throws Exception {
 		HttpResponse<String> script = get("/WebphoneAPI");
-		assertThat(script.statusCode()).isEqualTo(502);
+		// A browser would not run the script of an error response, and the page would never learn why.
+		assertThat(script.statusCode()).isEqualTo(200);
 		assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(
 				(type) -> assertThat(type).startsWith("text/javascript"));
-		assertThat(script.body()).startsWith("/*")
-			.contains("console.error(")
-			.contains("http://localhost:" + CLOSED_PORT);
+		assertThat(script.headers().firstValue("Cache-Control")).hasValue("no-store");
+		assertThat(script.headers().firstValue("X-Webphone-Upstream")).hasValue("unreachable");
+		assertThat(script.body()).contains("window.OzWebClient = ", "window.ConnectionState = ",
+				"window.CallState = ", "window.CallType = ", "CONNECTION_SUCCESS: \"ACCESS_GRANTED\"")
+			.contains("the phone system at http://localhost:" + CLOSED_PORT + " is not reachable (connection refused)");
 	}
 
 	@Test

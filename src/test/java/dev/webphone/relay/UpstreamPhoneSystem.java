@@ -34,8 +34,13 @@ public final class UpstreamPhoneSystem implements AutoCloseable, AfterAllCallbac
 
 	/** Starts one with the default line, {@code Webphone1}, plus {@code properties}. */
 	public static UpstreamPhoneSystem start(String... properties) {
+		return startOn(0, properties);
+	}
+
+	/** Starts one on {@code port}, as a phone system that comes back where it was. */
+	public static UpstreamPhoneSystem startOn(int port, String... properties) {
 		// Arguments, because they override application.yml as the relay's test properties do.
-		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--webphone.relay.upstream=",
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--webphone.relay.upstream=",
 				// a dying phone system, not one that waits for its calls to end
 				"--server.shutdown=immediate", "--spring.main.banner-mode=off"));
 		Stream.of(properties).map((property) -> "--" + property).forEach(arguments::add);

@@ -13,20 +13,20 @@ class UpstreamTests {
 	@Test
 	void anHttpUpstreamIsReachedOverWs() {
 		Upstream upstream = Upstream.of("http://pbx.example:7777");
-		assertThat(upstream.script()).hasToString("http://pbx.example:7777/WebphoneAPI");
-		assertThat(upstream.signaling()).hasToString("ws://pbx.example:7777/webphone/ws");
+		assertThat(upstream.http("/WebphoneAPI")).hasToString("http://pbx.example:7777/WebphoneAPI");
+		assertThat(upstream.webSocket("/webphone/ws")).hasToString("ws://pbx.example:7777/webphone/ws");
 	}
 
 	@Test
 	void anHttpsUpstreamIsReachedOverWssUnderItsPathPrefix() {
 		Upstream upstream = Upstream.of(" https://example.com/phone/ ");
-		assertThat(upstream.script()).hasToString("https://example.com/phone/WebphoneAPI");
-		assertThat(upstream.signaling()).hasToString("wss://example.com/phone/webphone/ws");
+		assertThat(upstream.http("/WebphoneAPI")).hasToString("https://example.com/phone/WebphoneAPI");
+		assertThat(upstream.webSocket("/webphone/ws")).hasToString("wss://example.com/phone/webphone/ws");
 	}
 
 	@Test
 	void anIpv6UpstreamKeepsItsBrackets() {
-		assertThat(Upstream.of("http://[::1]:7777").signaling()).hasToString("ws://[::1]:7777/webphone/ws");
+		assertThat(Upstream.of("http://[::1]:7777").webSocket("/webphone/ws")).hasToString("ws://[::1]:7777/webphone/ws");
 	}
 
 	@Test

@@ -1,0 +1,69 @@
+// Served as /WebphoneAPI while the phone system cannot be reached. Without it the page's own code
+// would stop at `ReferenceError: OzWebClient is not defined` and never learn why; with it the page
+// runs as written: connect() reports CONNECTION_FAILED with the reason, and every other member does
+// nothing but say so. The enums, log and event channel above are the real client's, so states compare
+// exactly as they would against the real script. UNREACHABLE is the reason, set by the server.
+
+function unavailable(what) {
+    log.error(`${what} is not available: ${UNREACHABLE}`);
+}
+
+class UnavailableCall {
+    #otherParty;
+    #callType;
+    #states = new EventChannel("onCallStateChanged");
+    #state = null;
+
+    constructor(otherParty, callType) {
+        this.#otherParty = otherParty === undefined || otherParty === null ? "" : String(otherParty);
+        this.#callType = callType || CallType.AUDIO;
+    }
+
+    start() {
+        unavailable("Call.start()");
+        this.#state = CallState.ERROR;
+        this.#states.emit(CallState.ERROR);
+    }
+
+    accept() { unavailable("Call.accept()"); }
+    reject() { unavailable("Call.reject()"); }
+    hangUp() { /* nothing to end: harmless, as on a call that has ended */ }
+    hold() { unavailable("Call.hold()"); }
+    unHold() { unavailable("Call.unHold()"); }
+    unhold() { unavailable("Call.unhold()"); }
+    sendMessage() { unavailable("Call.sendMessage()"); }
+    onMessageReceived() { /* no message ever arrives */ }
+    transfer() { unavailable("Call.transfer()"); }
+    forward() { unavailable("Call.forward()"); }
+    setRemoteDisplay() { /* nothing to display */ }
+    attachCamera() { unavailable("Call.attachCamera()"); }
+    onCallStateChanged(handler) { this.#states.add(handler); }
+    getCallState() { return this.#state; }
+    getOtherParty() { return this.#otherParty; }
+    getCallType() { return this.#callType; }
+}
+
+class UnavailableClient {
+    #connectionStates = new EventChannel("onConnectionStateChanged");
+
+    connect() {
+        log.error(`${ConnectionState.CONNECTION_FAILED}: ${UNREACHABLE}`);
+        this.#connectionStates.emit(connectionStateEvent(ConnectionState.CONNECTION_FAILED, UNREACHABLE));
+    }
+
+    disconnect() { /* never connected */ }
+    onConnectionStateChanged(handler) { this.#connectionStates.add(handler); }
+    // Handlers are accepted and never called: no client, call or user info can arrive.
+    onClientStateChanged(handler) { requireHandler("onClientStateChanged", handler); }
+    onIncomingCall(handler) { requireHandler("onIncomingCall", handler); }
+    onUserInfoReceived(handler) { requireHandler("onUserInfoReceived", handler); }
+
+    createCall(number, callType) {
+        return new UnavailableCall(number, callType);
+    }
+}
+
+window.OzWebClient = new UnavailableClient();
+window.ConnectionState = ConnectionState;
+window.CallState = CallState;
+window.CallType = CallType;
