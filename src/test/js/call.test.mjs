@@ -215,6 +215,19 @@ describe("an incoming call", () => {
         assert.deepEqual(port.sent, [{ type: "hangup", callId: "c9", reason: call.getEndReason() }]);
     });
 
+    it("sends no accept, and stops the microphone on arrival, when hung up while the prompt is open", async () => {
+        load({ holdMicrophone: true });
+        const port = fakePort();
+        const call = incoming(port);
+        call.accept();
+        call.hangUp();
+        microphone.requests[0].grant();
+        await settle();
+
+        assert.deepEqual(port.sent, [{ type: "hangup", callId: "c9" }]);
+        assert.ok(microphone.requests[0].stream.getTracks().every(track => track.stopped), "the late stream is stopped");
+    });
+
     it("is declined by reject(), which the page sees as COMPLETED", async () => {
         const port = fakePort();
         const call = incoming(port);
