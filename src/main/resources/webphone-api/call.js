@@ -159,7 +159,8 @@ class IllegalCallTransition extends Error {
 
 // Pure, so that every pair of phase and event can be tested alone.
 function nextCallPhase(phase, event) {
-    const next = Object.hasOwn(CALL_TRANSITIONS, phase) && Object.hasOwn(CALL_TRANSITIONS[phase], event)
+    const owns = (table, key) => Object.prototype.hasOwnProperty.call(table, key);
+    const next = owns(CALL_TRANSITIONS, phase) && owns(CALL_TRANSITIONS[phase], event)
         ? CALL_TRANSITIONS[phase][event] : undefined;
     if (next === undefined) {
         throw new IllegalCallTransition(phase, event);
