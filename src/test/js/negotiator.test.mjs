@@ -193,10 +193,10 @@ describe("a negotiator on its own", () => {
         assertConnected(call);
     });
 
-    it("fails when ICE fails", async () => {
-        const call = await connected();
-        call.impolite.peer.iceConnectionState = "failed";
-        call.impolite.peer.oniceconnectionstatechange({});
+    it("fails at once when ICE fails before media ever connected", async () => {
+        const call = backToBack(api, FakePeerConnection, { wire: new Wire({ autoFlush: false }) });
+        await settle();
+        loseMediaPath(call.impolite, "failed");
         assert.deepEqual(call.impolite.failures, ["ICE failed: no network path to the other party"]);
     });
 
@@ -206,5 +206,96 @@ describe("a negotiator on its own", () => {
         await settle();
         assertConnected(call);
         assert.ok(consoleLines.some(line => line.includes("ignored an answer in signalling state stable")));
+    });
+});
+
+// What a browser reports when packets stop flowing on a path that worked.
+function loseMediaPath(side, state) {
+    side.peer.iceConnectionState = state;
+    side.peer.oniceconnectionstatechange({});
+}
+
+describe("a media path that breaks during the call", () => {
+    it("is restarted by the offerer when it fails, and the call carries on", async () => {
+        const call = await connected();
+        const ufrags = [call.impolite.peer.localUfrag, call.polite.peer.localUfrag];
+
+        loseMediaPath(call.impolite, "failed");
+        loseMediaPath(call.polite, "failed");
+        await call.wire.flushUntilQuiet();
+
+        assertConnected(call);
+        assert.notEqual(call.impolite.peer.localUfrag, ufrags[0]);
+        assert.notEqual(call.polite.peer.localUfrag, ufrags[1]);
+        assert.deepEqual(call.wire.descriptions().slice(2), ["impolite offer", "polite answer"]);
+        clock.tick(60000);
+        assertConnected(call);
+        assert.ok(consoleLines.some(line => line.includes("the media path is back")));
+    });
+
+    it("is left alone while it is disconnected for less than 3 s, as browsers often recover", async () => {
+        const call = await connected();
+
+        loseMediaPath(call.impolite, "disconnected");
+        clock.tick(2999);
+        loseMediaPath(call.impolite, "connected");
+        clock.tick(60000);
+        await call.wire.flushUntilQuiet();
+
+        assert.equal(call.wire.descriptions().length, 2, "no renegotiation");
+        assertConnected(call);
+    });
+
+    it("is restarted when it stays disconnected for 3 s", async () => {
+        const call = await connected();
+
+        loseMediaPath(call.impolite, "disconnected");
+        clock.tick(3000);
+        await call.wire.flushUntilQuiet();
+
+        assert.deepEqual(call.wire.descriptions().slice(2), ["impolite offer", "polite answer"]);
+        assertConnected(call);
+    });
+
+    it("is restarted by the polite side when only it sees the loss and the offerer does nothing in 2 s", async () => {
+        const call = await connected();
+
+        loseMediaPath(call.polite, "failed");
+        clock.tick(1999);
+        await call.wire.flushUntilQuiet();
+        assert.equal(call.wire.descriptions().length, 2);
+        clock.tick(1);
+        await call.wire.flushUntilQuiet();
+
+        assert.deepEqual(call.wire.descriptions().slice(2), ["polite offer", "impolite answer"]);
+        assertConnected(call);
+    });
+
+    it("is not restarted twice when the offerer's restart reaches the polite side first", async () => {
+        const call = await connected();
+
+        loseMediaPath(call.polite, "failed");
+        loseMediaPath(call.impolite, "failed");
+        await call.wire.flushUntilQuiet();
+        clock.tick(2000);
+        await call.wire.flushUntilQuiet();
+
+        assert.deepEqual(call.wire.descriptions().slice(2), ["impolite offer", "polite answer"]);
+    });
+
+    it("ends the call when it has not come back within 15 s", async () => {
+        const wire = new Wire({ autoFlush: false });
+        const call = backToBack(api, FakePeerConnection, { wire });
+        await wire.flushUntilQuiet();
+        wire.carry = () => {}; // the network is gone: nothing reaches the other side any more
+
+        loseMediaPath(call.impolite, "failed");
+        await settle();
+        clock.tick(14999);
+        assert.deepEqual(call.impolite.failures, []);
+        clock.tick(1);
+
+        assert.deepEqual(call.impolite.failures,
+            ["the media path was lost and did not come back within 15 s (ICE state failed)"]);
     });
 });

@@ -13,6 +13,16 @@
 // reported by anything, so the negotiator watches for that itself.
 const MEDIA_CONNECT_TIMEOUT_MS = 30000;
 
+// A path that worked and broke (a network change, a laptop waking up) gets a chance to come back
+// before the call is given up: browsers report "disconnected" within seconds of losing packets and
+// often recover alone, so only a path still disconnected after DISCONNECTED_GRACE_MS, or "failed",
+// is restarted. The offerer restarts ICE at once; the polite side only if the offerer has not
+// brought the path back within POLITE_RESTART_DELAY_MS (the offerer may not have noticed: loss can
+// be one-way). Without a connected path MEDIA_RECOVERY_TIMEOUT_MS after the loss, the call fails.
+const DISCONNECTED_GRACE_MS = 3000;
+const POLITE_RESTART_DELAY_MS = 2000;
+const MEDIA_RECOVERY_TIMEOUT_MS = 15000;
+
 // How many icecandidateerror reports a failure message quotes; a browser reports one per server URL.
 const CANDIDATE_ERRORS_QUOTED = 4;
 
@@ -31,6 +41,8 @@ class Negotiator {
     #work = Promise.resolve();
     #earlyCandidates = [];
     #watchdog;
+    // Timers of a lost path's recovery; see DISCONNECTED_GRACE_MS.
+    #recovery = { everConnected: false, grace: null, restart: null, deadline: null };
     #closed = false;
     // Until the first offer and answer are through, only the offerer offers: the server named one
     // side for the first offer, and the polite side's own tracks ride on the answer.
@@ -99,6 +111,7 @@ class Negotiator {
     close() {
         this.#closed = true;
         clearTimeout(this.#watchdog);
+        this.#stopRecovery();
         this.#peer.close();
     }
 
@@ -190,10 +203,53 @@ class Negotiator {
 
     #iceStateChanged() {
         const state = this.#peer.iceConnectionState;
+        const recovery = this.#recovery;
         if (state === "connected" || state === "completed") {
             clearTimeout(this.#watchdog);
-        } else if (state === "failed") {
+            if (recovery.deadline !== null) {
+                log.info("the media path is back");
+            }
+            recovery.everConnected = true;
+            this.#stopRecovery();
+        } else if (state === "failed" && !recovery.everConnected) {
             this.#fail("ICE failed: no network path to the other party");
+        } else if (state === "failed") {
+            this.#recover();
+        } else if (state === "disconnected" && recovery.everConnected && recovery.grace === null) {
+            recovery.grace = setTimeout(() => {
+                recovery.grace = null;
+                if (this.#peer.iceConnectionState === "disconnected") {
+                    this.#recover();
+                }
+            }, DISCONNECTED_GRACE_MS);
+        }
+    }
+
+    #recover() {
+        const recovery = this.#recovery;
+        if (this.#closed || recovery.deadline !== null) {
+            return;
+        }
+        log.warn(`the media path was lost (ICE state ${this.#peer.iceConnectionState}); `
+            + (this.#polite ? "expecting the other side to restart ICE" : "restarting ICE"));
+        if (this.#polite) {
+            // Cancelled when the path comes back, usually through the offerer's restart.
+            recovery.restart = setTimeout(() => {
+                recovery.restart = null;
+                this.restartIce();
+            }, POLITE_RESTART_DELAY_MS);
+        } else {
+            this.restartIce();
+        }
+        recovery.deadline = setTimeout(() => this.#fail(`the media path was lost and did not come back within `
+            + `${MEDIA_RECOVERY_TIMEOUT_MS / 1000} s (ICE state ${this.#peer.iceConnectionState})`), MEDIA_RECOVERY_TIMEOUT_MS);
+    }
+
+    #stopRecovery() {
+        const recovery = this.#recovery;
+        for (const timer of ["grace", "restart", "deadline"]) {
+            clearTimeout(recovery[timer]);
+            recovery[timer] = null;
         }
     }
 
