@@ -144,7 +144,7 @@ class Negotiator {
         const collision = description.type === "offer" && this.#peer.signalingState !== "stable";
         this.#ignoringOffer = collision && !this.#polite;
         if (this.#ignoringOffer) {
-            log.debug("ignored the other party's offer: both offered at once, and its side yields");
+            log.debug("ignored the other party's offer: both offered at once, and the other side yields");
             return;
         }
         if (description.type === "answer" && this.#peer.signalingState !== "have-local-offer") {
