@@ -13,14 +13,25 @@ class WebphoneClient {
     #connectionStates = new EventChannel("onConnectionStateChanged");
     #incomingCalls = new EventChannel("onIncomingCall", call => call.getCallState() === CallState.RINGING);
     #userInfo = new EventChannel("onUserInfoReceived");
-    #port = {
-        send: message => this.#connection !== null && this.#connection.transport.send(message),
-        isConnected: () => this.#connection !== null && this.#connection.granted,
-        iceServers: () => this.#connection ? this.#connection.iceServers : [],
-        iceTransportPolicy: () => this.#connection ? this.#connection.iceTransportPolicy : "all",
-        register: (callId, call) => this.#calls.set(callId, call),
-        unregister: callId => this.#calls.delete(callId)
-    };
+    #port;
+
+    // PeerConnection replaces the browser's RTCPeerConnection for every call (tests wire two
+    // clients back to back with it); by default each call uses the browser's own.
+    constructor({ PeerConnection } = {}) {
+        this.#port = this.#createPort(PeerConnection);
+    }
+
+    #createPort(PeerConnection) {
+        return Object.freeze({
+            send: message => this.#connection !== null && this.#connection.transport.send(message),
+            isConnected: () => this.#connection !== null && this.#connection.granted,
+            iceServers: () => this.#connection ? this.#connection.iceServers : [],
+            iceTransportPolicy: () => this.#connection ? this.#connection.iceTransportPolicy : "all",
+            register: (callId, call) => this.#calls.set(callId, call),
+            unregister: callId => this.#calls.delete(callId),
+            PeerConnection
+        });
+    }
 
     connect(serverAddress, lineOrToken, properties) {
         if (this.#connection) {

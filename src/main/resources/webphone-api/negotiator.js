@@ -1,31 +1,65 @@
 // WebRTC negotiation for one call, independent of the signalling transport: it reports what must
 // go to the other party through onSignal({description} or {candidate}), and is fed the other
-// party's signals through receive(). The RTCPeerConnection constructor can be swapped, so two
-// negotiators can be wired back to back in a test.
+// party's signals through receive(). The RTCPeerConnection implementation can be injected
+// (PeerConnection), so two negotiators can be wired back to back in a test.
+//
+// Either side may need to negotiate again during a call (hold, adding video, an ICE restart), so
+// offers come from the browser's negotiationneeded event, with the roles of "perfect negotiation":
+// the side the server made the offerer is impolite, the other polite. When both offer at once,
+// the impolite side ignores the other's offer and the polite side rolls its own back and answers;
+// its own change is then offered again once the connection is stable.
 
 // Chrome reports "failed" after about 30 s of fruitless checks; an answer that never comes is not
 // reported by anything, so the negotiator watches for that itself.
 const MEDIA_CONNECT_TIMEOUT_MS = 30000;
 
+// A path that worked and broke (a network change, a laptop waking up) gets a chance to come back
+// before the call is given up: browsers report "disconnected" within seconds of losing packets and
+// often recover alone, so only a path still disconnected after DISCONNECTED_GRACE_MS, or "failed",
+// is restarted. The offerer restarts ICE at once; the polite side only if the offerer has not
+// brought the path back within POLITE_RESTART_DELAY_MS (the offerer may not have noticed: loss can
+// be one-way). Without a connected path MEDIA_RECOVERY_TIMEOUT_MS after the loss, the call fails.
+const DISCONNECTED_GRACE_MS = 3000;
+const POLITE_RESTART_DELAY_MS = 2000;
+const MEDIA_RECOVERY_TIMEOUT_MS = 15000;
+
 // How many icecandidateerror reports a failure message quotes; a browser reports one per server URL.
 const CANDIDATE_ERRORS_QUOTED = 4;
+
+function plainDescription(description) {
+    return { type: description.type, sdp: description.sdp };
+}
+
+function plainCandidate(candidate) {
+    return typeof candidate.toJSON === "function" ? candidate.toJSON() : candidate;
+}
 
 class Negotiator {
     #peer;
     #callbacks;
+    #polite;
     #work = Promise.resolve();
     #earlyCandidates = [];
     #watchdog;
+    // Timers of a lost path's recovery; see DISCONNECTED_GRACE_MS.
+    #recovery = { everConnected: false, grace: null, restart: null, deadline: null };
     #closed = false;
+    // Until the first offer and answer are through, only the offerer offers: the server named one
+    // side for the first offer, and the polite side's own tracks ride on the answer.
+    #established = false;
+    // Set while the remote offer being ignored is in play, so its candidates fail quietly.
+    #ignoringOffer = false;
     #localCandidates = 0;
     #candidateErrors = [];
 
     // localStream may be a promise: negotiation starts once the microphone is granted, and remote
     // signals that arrive meanwhile wait in line.
+    // offerer is the server's offerer flag: that side makes the first offer and is impolite.
     // iceTransportPolicy "relay" makes the browser use TURN relays only.
     constructor({ iceServers, iceTransportPolicy = "all", localStream, offerer, onSignal, onRemoteStream, onFailure,
                   PeerConnection = RTCPeerConnection }) {
         this.#callbacks = { onSignal, onRemoteStream, onFailure };
+        this.#polite = !offerer;
         this.#peer = new PeerConnection({ iceServers: iceServers || [], iceTransportPolicy });
         this.#peer.onicecandidate = event => {
             // The null end-of-candidates marker is not relayed: browsers finish checks without it.
@@ -33,7 +67,7 @@ class Negotiator {
                 if (event.candidate.candidate) {
                     this.#localCandidates++;
                 }
-                onSignal({ candidate: event.candidate.toJSON() });
+                onSignal({ candidate: plainCandidate(event.candidate) });
             }
         };
         // A TURN server that refuses the credentials (401) or cannot be reached is only reported
@@ -43,18 +77,17 @@ class Negotiator {
         this.#peer.onicegatheringstatechange = () => this.#gatheringStateChanged(iceTransportPolicy);
         this.#peer.ontrack = event => onRemoteStream(event.streams[0] || new MediaStream([event.track]));
         this.#peer.oniceconnectionstatechange = () => this.#iceStateChanged();
+        this.#peer.onnegotiationneeded = () => this.#enqueue(() => this.#offer());
         // The ICE state tells "no answer came" (new) from "no network path" (checking).
         this.#watchdog = setTimeout(() => this.#fail(`media did not connect within ${MEDIA_CONNECT_TIMEOUT_MS / 1000} s`
             + ` (ICE state ${this.#peer.iceConnectionState})`), MEDIA_CONNECT_TIMEOUT_MS);
 
-        this.#enqueue(async () => {
-            const stream = await localStream;
-            stream.getTracks().forEach(track => this.#peer.addTrack(track, stream));
-            if (offerer) {
-                await this.#peer.setLocalDescription(await this.#peer.createOffer());
-                onSignal({ description: this.#peer.localDescription.toJSON() });
-            }
-        });
+        this.#enqueue(async () => this.#addTracks(await localStream));
+    }
+
+    /** Whether this side yields when both offer at once. */
+    get polite() {
+        return this.#polite;
     }
 
     receive({ description, candidate }) {
@@ -65,25 +98,69 @@ class Negotiator {
         }
     }
 
+    /** Sends the tracks of another stream (a camera, say): a renegotiation. */
+    addStream(stream) {
+        this.#enqueue(() => this.#addTracks(stream));
+    }
+
+    /** New ICE credentials and candidates on both sides, after a network change: a renegotiation. */
+    restartIce() {
+        this.#enqueue(() => this.#peer.restartIce());
+    }
+
     close() {
         this.#closed = true;
         clearTimeout(this.#watchdog);
+        this.#stopRecovery();
         this.#peer.close();
     }
 
     // Every operation runs after the previous one: a candidate must not overtake the description
-    // it belongs to, and the offer must wait for the local tracks.
+    // it belongs to, an offer must wait for the local tracks, and an offer that arrives while this
+    // side is making its own sees the collision in the signalling state.
     #enqueue(operation) {
         this.#work = this.#work
             .then(() => this.#closed ? undefined : operation())
             .catch(failure => this.#fail(`negotiation failed: ${failure.message || failure}`));
     }
 
+    #addTracks(stream) {
+        stream.getTracks().forEach(track => this.#peer.addTrack(track, stream));
+    }
+
+    // negotiationneeded is queued by the browser and may be stale by the time it runs: the browser
+    // fires it again once the state is stable if the change is still not negotiated.
+    async #offer() {
+        if (this.#peer.signalingState !== "stable" || (this.#polite && !this.#established)) {
+            return;
+        }
+        await this.#peer.setLocalDescription();
+        if (this.#peer.localDescription && this.#peer.localDescription.type === "offer") {
+            this.#callbacks.onSignal({ description: plainDescription(this.#peer.localDescription) });
+        }
+    }
+
     async #acceptDescription(description) {
+        const collision = description.type === "offer" && this.#peer.signalingState !== "stable";
+        this.#ignoringOffer = collision && !this.#polite;
+        if (this.#ignoringOffer) {
+            log.debug("ignored the other party's offer: both offered at once, and the other side yields");
+            return;
+        }
+        if (description.type === "answer" && this.#peer.signalingState !== "have-local-offer") {
+            log.warn(`ignored an answer in signalling state ${this.#peer.signalingState}`);
+            return;
+        }
+        if (collision) {
+            await this.#peer.setLocalDescription({ type: "rollback" });
+        }
         await this.#peer.setRemoteDescription(description);
         if (description.type === "offer") {
-            await this.#peer.setLocalDescription(await this.#peer.createAnswer());
-            this.#callbacks.onSignal({ description: this.#peer.localDescription.toJSON() });
+            await this.#peer.setLocalDescription();
+            this.#callbacks.onSignal({ description: plainDescription(this.#peer.localDescription) });
+        }
+        if (this.#peer.signalingState === "stable") {
+            this.#established = true;
         }
         for (const candidate of this.#earlyCandidates.splice(0)) {
             await this.#addCandidate(candidate);
@@ -103,7 +180,9 @@ class Negotiator {
         try {
             await this.#peer.addIceCandidate(candidate);
         } catch (failure) {
-            log.warn("ignored an ICE candidate the browser refused:", failure.message);
+            if (!this.#ignoringOffer) {
+                log.warn("ignored an ICE candidate the browser refused:", failure.message);
+            }
         }
     }
 
@@ -124,10 +203,53 @@ class Negotiator {
 
     #iceStateChanged() {
         const state = this.#peer.iceConnectionState;
+        const recovery = this.#recovery;
         if (state === "connected" || state === "completed") {
             clearTimeout(this.#watchdog);
-        } else if (state === "failed") {
+            if (recovery.deadline !== null) {
+                log.info("the media path is back");
+            }
+            recovery.everConnected = true;
+            this.#stopRecovery();
+        } else if (state === "failed" && !recovery.everConnected) {
             this.#fail("ICE failed: no network path to the other party");
+        } else if (state === "failed") {
+            this.#recover();
+        } else if (state === "disconnected" && recovery.everConnected && recovery.grace === null) {
+            recovery.grace = setTimeout(() => {
+                recovery.grace = null;
+                if (this.#peer.iceConnectionState === "disconnected") {
+                    this.#recover();
+                }
+            }, DISCONNECTED_GRACE_MS);
+        }
+    }
+
+    #recover() {
+        const recovery = this.#recovery;
+        if (this.#closed || recovery.deadline !== null) {
+            return;
+        }
+        log.warn(`the media path was lost (ICE state ${this.#peer.iceConnectionState}); `
+            + (this.#polite ? "expecting the other side to restart ICE" : "restarting ICE"));
+        if (this.#polite) {
+            // Cancelled when the path comes back, usually through the offerer's restart.
+            recovery.restart = setTimeout(() => {
+                recovery.restart = null;
+                this.restartIce();
+            }, POLITE_RESTART_DELAY_MS);
+        } else {
+            this.restartIce();
+        }
+        recovery.deadline = setTimeout(() => this.#fail(`the media path was lost and did not come back within `
+            + `${MEDIA_RECOVERY_TIMEOUT_MS / 1000} s (ICE state ${this.#peer.iceConnectionState})`), MEDIA_RECOVERY_TIMEOUT_MS);
+    }
+
+    #stopRecovery() {
+        const recovery = this.#recovery;
+        for (const timer of ["grace", "restart", "deadline"]) {
+            clearTimeout(recovery[timer]);
+            recovery[timer] = null;
         }
     }
 

@@ -1,0 +1,176 @@
+// The browser around the client, faked: a clock the test moves, a microphone the test grants or
+// denies, a document to play remote audio in, and a WebSocket whose server side the test plays.
+
+/** setTimeout/clearTimeout that run only when the test calls tick(ms). */
+export class FakeClock {
+    #now = 0;
+    #timers = new Map();
+    #nextId = 1;
+
+    setTimeout = (callback, delay = 0) => {
+        const id = this.#nextId++;
+        this.#timers.set(id, { at: this.#now + delay, callback });
+        return id;
+    };
+
+    clearTimeout = id => {
+        this.#timers.delete(id);
+    };
+
+    get pending() {
+        return this.#timers.size;
+    }
+
+    tick(ms) {
+        this.#now += ms;
+        const due = [...this.#timers.entries()].filter(([, timer]) => timer.at <= this.#now)
+            .sort(([, a], [, b]) => a.at - b.at);
+        for (const [id, timer] of due) {
+            if (this.#timers.delete(id)) {
+                timer.callback();
+            }
+        }
+    }
+}
+
+export class FakeTrack {
+    constructor(kind) {
+        this.kind = kind;
+        this.stopped = false;
+    }
+
+    stop() {
+        this.stopped = true;
+    }
+}
+
+export class FakeMediaStream {
+    #tracks;
+
+    constructor(tracks = []) {
+        this.#tracks = tracks;
+    }
+
+    getTracks() {
+        return [...this.#tracks];
+    }
+}
+
+/**
+ * navigator.mediaDevices.getUserMedia that hands out a stream at once, or when the test says:
+ * with {hold: true}, each request waits for grant() or deny().
+ */
+export class FakeMicrophone {
+    requests = [];
+    #hold;
+
+    constructor({ hold = false } = {}) {
+        this.#hold = hold;
+    }
+
+    get navigator() {
+        return { mediaDevices: { getUserMedia: constraints => this.#request(constraints) } };
+    }
+
+    #request(constraints) {
+        return new Promise((resolve, reject) => {
+            const request = {
+                constraints,
+                stream: new FakeMediaStream([new FakeTrack("audio"), ...(constraints.video ? [new FakeTrack("video")] : [])]),
+                grant: () => resolve(request.stream),
+                deny: () => reject(Object.assign(new Error("Permission denied"), { name: "NotAllowedError" }))
+            };
+            this.requests.push(request);
+            if (!this.#hold) {
+                request.grant();
+            }
+        });
+    }
+}
+
+/** Just enough document for the remote <audio> element and the script's own address. */
+export class FakeDocument {
+    elements = [];
+
+    constructor(scriptSrc = "http://localhost:8080/WebphoneAPI") {
+        this.currentScript = { src: scriptSrc };
+        this.body = { appendChild: element => this.elements.push(element) };
+    }
+
+    createElement(tag) {
+        const document = this;
+        return {
+            tag,
+            attributes: {},
+            srcObject: null,
+            setAttribute(name, value) {
+                this.attributes[name] = value;
+            },
+            play: () => Promise.resolve(),
+            remove() {
+                document.elements.splice(document.elements.indexOf(this), 1);
+            }
+        };
+    }
+
+    addEventListener() {}
+}
+
+/**
+ * A WebSocket class whose instances the test drives from the server's side: open(), serverSends(),
+ * serverCloses(). What the client sent is in sent, parsed.
+ */
+export function fakeWebSocketClass() {
+    class FakeWebSocket {
+        static CONNECTING = 0;
+        static OPEN = 1;
+        static CLOSING = 2;
+        static CLOSED = 3;
+        static instances = [];
+
+        readyState = FakeWebSocket.CONNECTING;
+        sent = [];
+        closedByClient = null;
+
+        constructor(url) {
+            this.url = url;
+            FakeWebSocket.instances.push(this);
+        }
+
+        static get last() {
+            return FakeWebSocket.instances[FakeWebSocket.instances.length - 1];
+        }
+
+        send(text) {
+            if (this.readyState !== FakeWebSocket.OPEN) {
+                throw new Error("send on a socket that is not open");
+            }
+            this.sent.push(JSON.parse(text));
+        }
+
+        close(code, reason) {
+            this.closedByClient = { code, reason };
+            this.readyState = FakeWebSocket.CLOSED;
+            setImmediate(() => this.onclose({ code: code || 1005, reason: reason || "" }));
+        }
+
+        open() {
+            this.readyState = FakeWebSocket.OPEN;
+            this.onopen({});
+        }
+
+        serverSends(message) {
+            this.onmessage({ data: typeof message === "string" ? message : JSON.stringify(message) });
+        }
+
+        serverCloses(code = 1006, reason = "") {
+            this.readyState = FakeWebSocket.CLOSED;
+            this.onclose({ code, reason });
+        }
+
+        sentOfType(type) {
+            return this.sent.filter(message => message.type === type);
+        }
+    }
+    return FakeWebSocket;
+}
