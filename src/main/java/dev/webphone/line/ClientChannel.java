@@ -35,6 +35,13 @@ public interface ClientChannel {
 	 */
 	void signal(String callId, MediaSignal signal);
 
+	/**
+	 * The other party of this client's connected call came back after a lost connection, and this
+	 * client makes the offers: it should restart ICE so media finds its way again.
+	 * @param callId this client's own id of the call
+	 */
+	void restartIce(String callId);
+
 	/** The client's last request was refused. */
 	void error(SignalingException error);
 

@@ -92,6 +92,19 @@ final class Line {
 	}
 
 	/**
+	 * Tells a client that came back after a lost connection who is online, as at its join; a client
+	 * it already knows is only repeated.
+	 */
+	void reintroduce(Client client) {
+		if (this.spec.presence()) {
+			this.presence.execute(() -> this.announced.values()
+				.stream()
+				.filter((other) -> other != client)
+				.forEach((other) -> client.channel().clientState(other.number(), Presence.ONLINE, other.properties())));
+		}
+	}
+
+	/**
 	 * Makes the client unreachable and announces that it has gone.
 	 */
 	void remove(Client client) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -106,6 +107,14 @@ public class Switchboard implements DisposableBean {
 	 * announces it offline. Calling this twice does nothing the second time.
 	 */
 	public void leave(Client client) {
+		leave(client, "the other party disconnected");
+	}
+
+	/**
+	 * The client has gone for good: as {@link #leave(Client)}, telling the other party of its call
+	 * {@code reason}. Its number is released.
+	 */
+	public void leave(Client client, String reason) {
 		Call call;
 		synchronized (client) {
 			if (client.isGone()) {
@@ -118,13 +127,67 @@ public class Switchboard implements DisposableBean {
 			Outbox outbox = new Outbox();
 			lockBoth(call.caller(), call.callee(), () -> {
 				if (client.call() == call) {
-					change(call, CallEvent.DISCONNECT, call.roleOf(client), "the other party disconnected", outbox);
+					change(call, CallEvent.DISCONNECT, call.roleOf(client), reason, outbox);
 				}
 			});
 			outbox.deliver();
 		}
 		client.line().remove(client);
 		this.observers.forEach((observer) -> observer.clientLeft(client.lineName()));
+	}
+
+	/**
+	 * The client's page is gone or its connection is lost, but it may come back: its call ends now
+	 * ({@code COMPLETED} with {@code reason} for the other party) while it keeps its number.
+	 */
+	public void endCall(Client client, String reason) {
+		Call call;
+		synchronized (client) {
+			call = client.call();
+		}
+		if (call == null) {
+			return;
+		}
+		Outbox outbox = new Outbox();
+		lockBoth(call.caller(), call.callee(), () -> {
+			if (client.call() == call) {
+				change(call, CallEvent.DISCONNECT, call.roleOf(client), reason, outbox);
+			}
+		});
+		outbox.deliver();
+	}
+
+	/**
+	 * The client's connection came back after a loss: {@code tell} gets fresh ICE servers and the call
+	 * as it stands, before anything else the line sends; then the client gets the line's roster again,
+	 * and when its call is connected and the other party makes the WebRTC offers, that party is asked
+	 * to restart ICE (when this client makes them, the view tells it to).
+	 */
+	public void resumed(Client client, Consumer<Resumed> tell) {
+		Call call;
+		synchronized (client) {
+			call = client.call();
+		}
+		Outbox outbox = new Outbox();
+		Resumed.CallView[] view = new Resumed.CallView[1];
+		if (call != null) {
+			lockBoth(call.caller(), call.callee(), () -> {
+				if (client.call() != call || client.isGone()) {
+					return;
+				}
+				Role role = call.roleOf(client);
+				Client other = call.otherParty(client);
+				boolean offerer = role == Role.CALLER;
+				view[0] = new Resumed.CallView(call.legId(role), call.stateSeenBy(role), other.number(), offerer);
+				if (call.state() == CallState.IN_CALL && !offerer && !other.isGone()) {
+					String otherLeg = call.legIdOf(other);
+					outbox.add(() -> other.channel().restartIce(otherLeg));
+				}
+			});
+		}
+		tell.accept(new Resumed(this.iceServers.iceServersFor(client.lineName() + "/" + client.number()), view[0]));
+		outbox.deliver();
+		client.line().reintroduce(client);
 	}
 
 	/**

@@ -86,8 +86,8 @@ class RelayHandler extends AbstractWebSocketHandler {
 		connection.browserClosed(status.getCode());
 	}
 
-	@Scheduled(fixedRateString = "${webphone.signaling.ping-interval:25s}",
-			initialDelayString = "${webphone.signaling.ping-interval:25s}")
+	@Scheduled(fixedRateString = "${webphone.signaling.ping-interval:5s}",
+			initialDelayString = "${webphone.signaling.ping-interval:5s}")
 	void pingAll() {
 		this.connections.forEach(RelayedConnection::ping);
 	}

@@ -12,13 +12,14 @@ import dev.webphone.line.CallType;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = ClientMessage.Connect.class, name = "connect"),
+		@JsonSubTypes.Type(value = ClientMessage.Resume.class, name = "resume"),
 		@JsonSubTypes.Type(value = ClientMessage.Dial.class, name = "dial"),
 		@JsonSubTypes.Type(value = ClientMessage.Accept.class, name = "accept"),
 		@JsonSubTypes.Type(value = ClientMessage.Reject.class, name = "reject"),
 		@JsonSubTypes.Type(value = ClientMessage.HangUp.class, name = "hangup"),
 		@JsonSubTypes.Type(value = Negotiation.Sdp.class, name = "sdp"),
 		@JsonSubTypes.Type(value = Negotiation.Ice.class, name = "ice") })
-sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Dial, ClientMessage.Accept,
+sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Resume, ClientMessage.Dial, ClientMessage.Accept,
 		ClientMessage.Reject, ClientMessage.HangUp, Negotiation {
 
 	/** Join a line, showing {@code properties} to its other clients. */
@@ -27,6 +28,18 @@ sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Dial
 		public Connect {
 			line = Fields.text("line", line, 128, false);
 			properties = Fields.properties(properties);
+		}
+
+	}
+
+	/**
+	 * Take back the number (and call) of a connection that was lost, proving the right to it with the
+	 * secret the server gave that connection.
+	 */
+	record Resume(String secret) implements ClientMessage {
+
+		public Resume {
+			secret = Fields.text("secret", secret, 128, false);
 		}
 
 	}

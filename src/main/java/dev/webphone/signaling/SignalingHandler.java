@@ -39,8 +39,11 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private final Set<SignalingSession> sessions = ConcurrentHashMap.newKeySet();
 
+	private final SessionResumption resumption;
+
 	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
-			SignalingMetrics metrics, IceProperties ice) {
+			SignalingMetrics metrics, IceProperties ice, SessionResumption resumption) {
+		this.resumption = resumption;
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.properties = properties;
@@ -54,7 +57,7 @@ class SignalingHandler extends AbstractWebSocketHandler {
 				this.properties.sendBufferLimit().toBytes());
 		SignalingSession session = new SignalingSession(browser, this.codec, this.switchboard,
 				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
-				this.iceTransportPolicy);
+				this.iceTransportPolicy, this.resumption);
 		socket.getAttributes().put(SESSION, session);
 		this.sessions.add(session);
 	}
@@ -73,11 +76,11 @@ class SignalingHandler extends AbstractWebSocketHandler {
 	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
 		SignalingSession session = session(socket);
 		this.sessions.remove(session);
-		session.closed();
+		session.closed(status);
 	}
 
-	@Scheduled(fixedRateString = "${webphone.signaling.ping-interval:25s}",
-			initialDelayString = "${webphone.signaling.ping-interval:25s}")
+	@Scheduled(fixedRateString = "${webphone.signaling.ping-interval:5s}",
+			initialDelayString = "${webphone.signaling.ping-interval:5s}")
 	void pingAll() {
 		this.sessions.forEach(SignalingSession::ping);
 	}

@@ -11,14 +11,18 @@ import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
 import dev.webphone.line.ErrorCode;
 import dev.webphone.line.MediaSignal;
+import dev.webphone.line.Resumed;
 import dev.webphone.line.SignalingException;
 import dev.webphone.line.Switchboard;
 import dev.webphone.metrics.SignalingMetrics;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.springframework.web.socket.CloseStatus;
 
 /**
  * One browser's signalling connection: decodes what it sends into calls on the {@link Switchboard},
- * and is the {@link ClientChannel} through which the line talks back.
+ * and is the {@link ClientChannel} through which the line talks back while this connection holds the
+ * client (a {@link ResumableClient} stands between them, so that a later connection can take the
+ * client over).
  */
 final class SignalingSession implements ClientChannel {
 
@@ -34,17 +38,26 @@ final class SignalingSession implements ClientChannel {
 
 	private final String iceTransportPolicy;
 
+	private final SessionResumption resumption;
+
 	/** Set once the browser has joined a line; read by the closing thread too. */
 	private volatile Client client;
 
+	/** How the joined client outlives this connection; guarded by this, with {@link #closedBy}. */
+	private ResumableClient resumable;
+
+	/** Why the connection closed, once it has; guarded by this. */
+	private CloseCause closedBy;
+
 	SignalingSession(BrowserSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
-			SignalingMetrics metrics, String iceTransportPolicy) {
+			SignalingMetrics metrics, String iceTransportPolicy, SessionResumption resumption) {
 		this.socket = socket;
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.rateLimit = rateLimit;
 		this.metrics = metrics;
 		this.iceTransportPolicy = iceTransportPolicy;
+		this.resumption = resumption;
 	}
 
 	/** Handles one frame from the browser; a refused message is answered with an {@code error}. */
@@ -70,12 +83,23 @@ final class SignalingSession implements ClientChannel {
 			if (this.client != null) {
 				throw new SignalingException(ErrorCode.ALREADY_CONNECTED, "Already connected as " + this.client);
 			}
-			this.client = this.switchboard.join(connect.line(), connect.properties(), this);
+			ResumableClient channel = this.resumption.open(this);
+			this.client = this.switchboard.join(connect.line(), connect.properties(), channel);
+			this.resumption.joined(channel, this.client);
+			adopt(channel);
+			return;
+		}
+		if (message instanceof ClientMessage.Resume resume) {
+			resume(resume);
 			return;
 		}
 		Client joined = this.client;
 		if (joined == null) {
 			throw new SignalingException(ErrorCode.NOT_CONNECTED, "Send 'connect' first");
+		}
+		if (!isHolding()) {
+			throw new SignalingException(ErrorCode.NOT_CONNECTED,
+					"This connection's session was resumed on another connection");
 		}
 		if (message instanceof ClientMessage.Dial dial) {
 			this.switchboard.dial(joined, dial.callId(), dial.to(), dial.callType());
@@ -97,19 +121,79 @@ final class SignalingSession implements ClientChannel {
 		}
 	}
 
+	private void resume(ClientMessage.Resume resume) {
+		if (this.client != null) {
+			throw new SignalingException(ErrorCode.ALREADY_CONNECTED, "Already connected as " + this.client);
+		}
+		ResumableClient resumed;
+		try {
+			resumed = this.resumption.resume(resume.secret(), this);
+		}
+		catch (SessionResumption.ResumeRefusedException ex) {
+			send(new ServerMessage.ResumeRefused(ex.getMessage()));
+			return;
+		}
+		this.client = resumed.client();
+		adopt(resumed);
+	}
+
+	/**
+	 * This connection now holds the client; a close that came first is handled here, a later one by
+	 * {@link #closed}: never both, never neither.
+	 */
+	private void adopt(ResumableClient channel) {
+		CloseCause cause;
+		synchronized (this) {
+			this.resumable = channel;
+			cause = this.closedBy;
+		}
+		if (cause != null) {
+			this.resumption.closed(channel, this, cause);
+		}
+	}
+
+	private boolean isHolding() {
+		ResumableClient channel;
+		synchronized (this) {
+			channel = this.resumable;
+		}
+		return channel == null || channel.isHeldBy(this);
+	}
+
 	/** The browser sent a frame the protocol has no place for. */
 	void refuse(ErrorCode code, String reason) {
 		this.metrics.received();
 		error(new SignalingException(code, reason));
 	}
 
-	/** The connection is gone, for whatever reason: the client leaves its line. */
-	void closed() {
-		Client joined = this.client;
-		if (joined != null) {
-			this.switchboard.leave(joined);
+	/**
+	 * The connection is gone: the client leaves its line, or waits for a resume, depending on how it
+	 * went; see {@link CloseCause}.
+	 */
+	void closed(CloseStatus status) {
+		CloseCause cause = CloseCause.of(status);
+		ResumableClient channel;
+		synchronized (this) {
+			this.closedBy = cause;
+			channel = this.resumable;
+		}
+		if (channel != null) {
+			this.resumption.closed(channel, this, cause);
 		}
 	}
+
+	/** Closes the connection from the server's side, as a server restarting behind a proxy would. */
+	void cut(int code, String reason) {
+		this.socket.close(code, reason);
+	}
+
+	/** A resume on another connection took the client: this one is closed and its page told why. */
+	void superseded() {
+		this.socket.close(RESUMED_ELSEWHERE, "resumed on another connection");
+	}
+
+	/** The close status of a connection whose client a newer connection resumed. */
+	static final int RESUMED_ELSEWHERE = 4001;
 
 	void ping() {
 		this.socket.ping();
@@ -117,7 +201,25 @@ final class SignalingSession implements ClientChannel {
 
 	@Override
 	public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
-		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers, this.iceTransportPolicy));
+		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers, this.iceTransportPolicy, null, null));
+	}
+
+	void granted(String line, String phoneNumber, List<IceServer> iceServers, String resumeSecret, long graceMillis) {
+		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers, this.iceTransportPolicy, resumeSecret,
+				graceMillis));
+	}
+
+	void resumed(Client client, Resumed resumed, String resumeSecret, long graceMillis) {
+		Resumed.CallView call = resumed.call();
+		send(new ServerMessage.Resumed(client.lineName(), client.number(), resumed.iceServers(), this.iceTransportPolicy,
+				resumeSecret, graceMillis, (call != null)
+						? new ServerMessage.ResumedCall(call.callId(), call.state(), call.otherParty(), call.offerer())
+						: null));
+	}
+
+	@Override
+	public void restartIce(String callId) {
+		send(new ServerMessage.RestartIce(callId));
 	}
 
 	@Override

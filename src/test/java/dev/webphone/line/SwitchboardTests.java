@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import dev.webphone.ice.IceServer;
@@ -71,6 +72,43 @@ class SwitchboardTests {
 				"merged IN_CALL", "merged COMPLETED", "left RINGING", "left COMPLETED");
 	}
 
+	@Test
+	void endingTheCallOfAClientThatMayComeBackKeepsItsNumber() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "dropped", b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, "dropped");
+		this.switchboard.endCall(a, "gone for now");
+		assertThat(heard(b)).containsExactly("dropped IN_CALL", "dropped COMPLETED");
+		this.switchboard.dial(b, "again", a.number(), CallType.AUDIO);
+		assertThat(heard(b)).endsWith("again RINGING");
+	}
+
+	@Test
+	void aResumedCalleeHasTheCallerRestartIceAndAResumedCallerIsToldToItself() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "resumed", b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, "resumed");
+
+		Resumed callee = resumed(b);
+		assertThat(callee.call()).isEqualTo(new Resumed.CallView("resumed", CallState.IN_CALL, a.number(), false));
+		assertThat(heard(a)).endsWith("resumed restart-ice");
+
+		Resumed caller = resumed(a);
+		assertThat(caller.call()).isEqualTo(new Resumed.CallView("resumed", CallState.IN_CALL, b.number(), true));
+		assertThat(heard(b)).doesNotContain("resumed restart-ice");
+
+		this.switchboard.hangUp(a, "resumed", null);
+		assertThat(resumed(a).call()).isNull();
+	}
+
+	private Resumed resumed(Client client) {
+		AtomicReference<Resumed> told = new AtomicReference<>();
+		this.switchboard.resumed(client, told::set);
+		return told.get();
+	}
+
 	/** Records the call states a client is told, as "callId STATE". */
 	private static final class Recorder implements ClientChannel {
 
@@ -95,6 +133,11 @@ class SwitchboardTests {
 
 		@Override
 		public void signal(String callId, MediaSignal signal) {
+		}
+
+		@Override
+		public void restartIce(String callId) {
+			this.states.add(callId + " restart-ice");
 		}
 
 		@Override

@@ -103,6 +103,21 @@ public final class SignalingClient implements AutoCloseable {
 			.asString();
 	}
 
+	/** The resume secret of the last {@code access-granted} or {@code resumed} this client has awaited past. */
+	public String resumeSecret() {
+		JsonNode last = null;
+		for (JsonNode message : this.seen) {
+			String type = message.path("type").asString();
+			if ("access-granted".equals(type) || "resumed".equals(type)) {
+				last = message;
+			}
+		}
+		if (last == null) {
+			throw new IllegalStateException("No access-granted or resumed yet");
+		}
+		return last.path("resumeSecret").asString();
+	}
+
 	/** The first message this client received, once it has been awaited. */
 	public JsonNode firstMessage() {
 		return this.seen.get(0);
