@@ -1,7 +1,12 @@
 package dev.webphone.signaling;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A client whose connection is lost gets its number and call back on a new connection that presents
  * its resume secret, over real WebSockets; what the other party sees meanwhile; and what happens
- * when the secret is wrong, spent or too late.
+ * when the secret is wrong, spent or too late. Races use a seeded {@link Random}; the seed is in every
+ * failure message, and {@code -Dresume.seed=...} replays a run.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "webphone.signaling.resume-grace=3s", "webphone.signaling.idle-timeout=1500ms",
@@ -25,6 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResumeIntegrationTests {
 
 	static final String LINE = "Webphone1";
+
+	private static final long SEED = Long.getLong("resume.seed", System.nanoTime());
+
+	private final Random random = new Random(SEED);
 
 	@RegisterExtension
 	final OpenClients clients = new OpenClients();
@@ -231,6 +241,49 @@ class ResumeIntegrationTests {
 			}
 		}
 		moved.assertReceivedNo("call-state", (m) -> "stale".equals(m.path("callId").asString()));
+	}
+
+	@Test
+	void ofTwoResumesOfOneSessionAtOnceExactlyOneWins() throws Exception {
+		for (int round = 0; round < 40; round++) {
+			String callId = "twice-" + round;
+			SignalingClient ann = this.clients.join(LINE);
+			SignalingClient bob = this.clients.join(LINE);
+			connect(ann, bob, callId);
+			// Half the rounds race over a lost connection, half over one the server still thinks alive.
+			if (this.random.nextBoolean()) {
+				SignalingConnections.cut(this.context, LINE, ann.number());
+				ann.awaitClosed();
+			}
+			List<SignalingClient> racers = List.of(this.clients.open(), this.clients.open());
+			CountDownLatch start = new CountDownLatch(1);
+			List<CompletableFuture<JsonNode>> answers = racers.stream().map((racer) -> CompletableFuture.supplyAsync(() -> {
+				try {
+					start.await();
+					racer.send(resume(ann.resumeSecret()));
+					return racer.awaitOneOf("resumed", "resume-refused");
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			})).toList();
+			start.countDown();
+			String context = "round " + round + ", seed " + SEED;
+			List<String> outcomes = answers.stream()
+				.map((answer) -> answer.orTimeout(10, TimeUnit.SECONDS).join().path("type").asString())
+				.toList();
+			assertThat(outcomes).as(context).containsExactlyInAnyOrder("resumed", "resume-refused");
+
+			SignalingClient winner = racers.get(outcomes.indexOf("resumed"));
+			SignalingClient loser = racers.get(outcomes.indexOf("resume-refused"));
+			winner.send(offer(callId));
+			assertThat(bob.await("sdp").path("callId").asString()).as(context).isEqualTo(callId);
+			loser.send(Map.of("type", "connect", "line", LINE));
+			assertThat(loser.await("access-granted").path("phoneNumber").asString()).as(context)
+				.isNotEqualTo(ann.number());
+			bob.assertReceivedNo("call-state", (m) -> !"IN_CALL".equals(m.path("state").asString()));
+			this.clients.closeAll();
+		}
 	}
 
 }
