@@ -7,6 +7,17 @@
 // reported by anything, so the negotiator watches for that itself.
 const MEDIA_CONNECT_TIMEOUT_MS = 30000;
 
+// Media that worked and was lost (a network change, a dropped TURN relay) gets this long to come
+// back through ICE restarts before the call ends.
+const MEDIA_RECOVERY_TIMEOUT_MS = 30000;
+
+// "disconnected" often heals by itself within a second or two; only then does the offerer restart.
+const ICE_DISCONNECTED_GRACE_MS = 2000;
+
+// A restart can come too early (the network, or the TURN server, not back yet); the offerer tries
+// again this often until media flows or the recovery time-out ends the call.
+const ICE_RESTART_RETRY_MS = 4000;
+
 // How many icecandidateerror reports a failure message quotes; a browser reports one per server URL.
 const CANDIDATE_ERRORS_QUOTED = 4;
 
@@ -19,6 +30,9 @@ class Negotiator {
     #closed = false;
     #localCandidates = 0;
     #candidateErrors = [];
+    #offerer;
+    #everConnected = false;
+    #restartTimer = null;
 
     // localStream may be a promise: negotiation starts once the microphone is granted, and remote
     // signals that arrive meanwhile wait in line.
@@ -26,6 +40,7 @@ class Negotiator {
     constructor({ iceServers, iceTransportPolicy = "all", localStream, offerer, onSignal, onRemoteStream, onFailure,
                   PeerConnection = RTCPeerConnection }) {
         this.#callbacks = { onSignal, onRemoteStream, onFailure };
+        this.#offerer = offerer;
         this.#peer = new PeerConnection({ iceServers: iceServers || [], iceTransportPolicy });
         this.#peer.onicecandidate = event => {
             // The null end-of-candidates marker is not relayed: browsers finish checks without it.
@@ -68,7 +83,33 @@ class Negotiator {
     close() {
         this.#closed = true;
         clearTimeout(this.#watchdog);
+        clearTimeout(this.#restartTimer);
         this.#peer.close();
+    }
+
+    // A new offer with fresh ICE credentials, so both sides look for a path again; only the offerer
+    // makes offers. An offer of ours still unanswered (its answer lost with a connection) is rolled back.
+    restartIce(iceServers) {
+        if (!this.#offerer || this.#closed) {
+            return;
+        }
+        clearTimeout(this.#restartTimer);
+        this.#restartTimer = setTimeout(() => this.#restartIfStillDown(), ICE_RESTART_RETRY_MS);
+        this.#enqueue(async () => {
+            if (Array.isArray(iceServers)) {
+                try {
+                    this.#peer.setConfiguration({ ...this.#peer.getConfiguration(), iceServers });
+                } catch (failure) {
+                    log.warn("kept the old ICE servers:", failure.message);
+                }
+            }
+            if (this.#peer.signalingState === "have-local-offer") {
+                await this.#peer.setLocalDescription({ type: "rollback" });
+            }
+            log.info("restarting ICE");
+            await this.#peer.setLocalDescription(await this.#peer.createOffer({ iceRestart: true }));
+            this.#callbacks.onSignal({ description: this.#peer.localDescription.toJSON() });
+        });
     }
 
     // Every operation runs after the previous one: a candidate must not overtake the description
@@ -122,12 +163,36 @@ class Negotiator {
             : `no ICE candidate could be gathered: ${detail}`);
     }
 
+    // Before media ever flowed, failed means there is no path at all. After, a lost path is worth
+    // recovering: the offerer restarts ICE, and the call ends only if nothing comes back in time.
     #iceStateChanged() {
         const state = this.#peer.iceConnectionState;
         if (state === "connected" || state === "completed") {
+            this.#everConnected = true;
             clearTimeout(this.#watchdog);
-        } else if (state === "failed") {
+            this.#watchdog = null;
+            clearTimeout(this.#restartTimer);
+            this.#restartTimer = null;
+        } else if (state === "failed" && !this.#everConnected) {
             this.#fail("ICE failed: no network path to the other party");
+        } else if (state === "failed" || state === "disconnected") {
+            log.warn(`media path ${state}; ${this.#offerer ? "restarting ICE" : "waiting for the other party to restart ICE"}`);
+            if (this.#watchdog === null) {
+                this.#watchdog = setTimeout(() => this.#fail(`media did not come back within ${MEDIA_RECOVERY_TIMEOUT_MS / 1000} s`
+                    + ` (ICE state ${this.#peer.iceConnectionState})`), MEDIA_RECOVERY_TIMEOUT_MS);
+            }
+            if (this.#offerer && state === "failed") {
+                this.restartIce();
+            } else if (this.#offerer && this.#restartTimer === null) {
+                this.#restartTimer = setTimeout(() => this.#restartIfStillDown(), ICE_DISCONNECTED_GRACE_MS);
+            }
+        }
+    }
+
+    #restartIfStillDown() {
+        this.#restartTimer = null;
+        if (!this.#closed && !["connected", "completed"].includes(this.#peer.iceConnectionState)) {
+            this.restartIce();
         }
     }
 

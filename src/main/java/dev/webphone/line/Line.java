@@ -92,15 +92,13 @@ final class Line {
 	}
 
 	/**
-	 * Tells a client that came back after a lost connection who is online, as at its join; a client
-	 * it already knows is only repeated.
+	 * Makes the client unreachable and announces it offline while its connection is lost, keeping its
+	 * seat; {@link #add} and {@link #announce} bring it back, {@link #remove} lets it go.
 	 */
-	void reintroduce(Client client) {
+	void hide(Client client) {
+		this.clients.remove(client.number(), client);
 		if (this.spec.presence()) {
-			this.presence.execute(() -> this.announced.values()
-				.stream()
-				.filter((other) -> other != client)
-				.forEach((other) -> client.channel().clientState(other.number(), Presence.ONLINE, other.properties())));
+			this.presence.execute(() -> withdraw(client));
 		}
 	}
 

@@ -159,8 +159,8 @@ public class Switchboard implements DisposableBean {
 
 	/**
 	 * The client's connection came back after a loss: {@code tell} gets fresh ICE servers and the call
-	 * as it stands, before anything else the line sends; then the client gets the line's roster again,
-	 * and when its call is connected and the other party makes the WebRTC offers, that party is asked
+	 * as it stands, before anything else the line sends; then the client is reachable again, it and the
+	 * line are announced to each other, and when its call is connected and the other party makes the WebRTC offers, that party is asked
 	 * to restart ICE (when this client makes them, the view tells it to).
 	 */
 	public void resumed(Client client, Consumer<Resumed> tell) {
@@ -187,7 +187,16 @@ public class Switchboard implements DisposableBean {
 		}
 		tell.accept(new Resumed(this.iceServers.iceServersFor(client.lineName() + "/" + client.number()), view[0]));
 		outbox.deliver();
-		client.line().reintroduce(client);
+		client.line().add(client);
+		client.line().announce(client);
+	}
+
+	/**
+	 * The client's connection is lost but it may come back: until it does, it cannot be dialled and
+	 * the line shows it offline; it keeps its seat and its call (see {@link #endCall}).
+	 */
+	public void detached(Client client) {
+		client.line().hide(client);
 	}
 
 	/**

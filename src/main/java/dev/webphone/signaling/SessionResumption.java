@@ -114,6 +114,7 @@ class SessionResumption implements DisposableBean {
 		if (detached < 0) {
 			return;
 		}
+		resumable.whileDetached(detached, () -> this.switchboard.detached(client));
 		switch (cause) {
 			case PAGE_GONE -> resumable.whileDetached(detached, () -> this.switchboard.endCall(client, PAGE_GONE));
 			case SILENT -> resumable.whileDetached(detached, () -> this.switchboard.endCall(client, SILENT));
