@@ -18,7 +18,7 @@ class WebphoneClient {
     #connectionStates = new EventChannel("onConnectionStateChanged");
     #incomingCalls = new EventChannel("onIncomingCall", call => call.getCallState() === CallState.RINGING);
     #userInfo = new EventChannel("onUserInfoReceived");
-    #reconnect = RECONNECT_DEFAULTS;
+    #reconnect = new ReconnectPolicy(RECONNECT_DEFAULTS);
     #pageHideWatched = false;
     #port = {
         send: message => this.#connection !== null && this.#connection.transport.send(message),
@@ -60,7 +60,7 @@ class WebphoneClient {
 
     // Ours: how the client reconnects after a lost connection; see docs/webphone-client.md.
     setReconnect(settings) {
-        this.#reconnect = ReconnectPolicy.settings(this.#reconnect, settings);
+        this.#reconnect = new ReconnectPolicy(ReconnectPolicy.settings(this.#reconnect.settings, settings));
     }
 
     // One socket of the connection: the first, or a reconnect. It resumes when there is a secret.

@@ -19,6 +19,10 @@ class ReconnectPolicy {
         this.#settings = settings;
     }
 
+    get settings() {
+        return this.#settings;
+    }
+
     get enabled() {
         return this.#settings.enabled !== false;
     }

@@ -145,7 +145,8 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 			throw new IllegalStateException("No process of " + browser + " found");
 		}
 		processes.forEach(ProcessHandle::destroyForcibly);
-		processes.forEach((process) -> process.onExit().join());
+		// Not waiting for them to exit: the killed browser stays a zombie until ChromeDriver, its parent,
+		// reaps it, which quitting the driver does.
 		try {
 			browser.driver().quit();
 		}
