@@ -21,7 +21,8 @@ class WebphoneClient {
     #reconnect = new ReconnectPolicy(RECONNECT_DEFAULTS);
     #pageHideWatched = false;
     #port = {
-        send: message => this.#connection !== null && this.#connection.transport.send(message),
+        send: message => this.#connection !== null && this.#connection.transport !== null
+            && this.#connection.transport.send(message),
         isConnected: () => this.#connection !== null && this.#connection.granted,
         iceServers: () => this.#connection ? this.#connection.iceServers : [],
         iceTransportPolicy: () => this.#connection ? this.#connection.iceTransportPolicy : "all",

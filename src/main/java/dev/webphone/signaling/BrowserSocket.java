@@ -27,6 +27,9 @@ final class BrowserSocket {
 
 	private final AtomicLong unsent = new AtomicLong();
 
+	/** Whether the browser was cut off for falling behind; set before the close events run. */
+	private volatile boolean cutOffAsSlow;
+
 	BrowserSocket(Session session, long bufferLimit) {
 		this.session = session;
 		this.bufferLimit = bufferLimit;
@@ -41,12 +44,17 @@ final class BrowserSocket {
 		if (this.unsent.addAndGet(size) > this.bufferLimit) {
 			this.unsent.addAndGet(-size);
 			logger.debug("Disconnecting " + this.session.getRemoteSocketAddress() + ": too far behind in reading");
+			this.cutOffAsSlow = true;
 			// A close frame would queue behind everything the browser is not reading.
 			this.session.disconnect();
 			return false;
 		}
 		this.session.sendText(text, Callback.from(() -> this.unsent.addAndGet(-size), this::failed));
 		return true;
+	}
+
+	boolean wasCutOffAsSlow() {
+		return this.cutOffAsSlow;
 	}
 
 	void ping() {

@@ -49,9 +49,6 @@ final class SignalingSession implements ClientChannel {
 	/** Why the connection closed, once it has; guarded by this. */
 	private CloseCause closedBy;
 
-	/** Set when the connection is cut because the browser stopped reading. */
-	private volatile boolean cutOffAsSlow;
-
 	SignalingSession(BrowserSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
 			SignalingMetrics metrics, String iceTransportPolicy, SessionResumption resumption) {
 		this.socket = socket;
@@ -176,7 +173,7 @@ final class SignalingSession implements ClientChannel {
 	void closed(CloseStatus status) {
 		// A browser that stopped reading is let go as if it had said goodbye, as before resume existed:
 		// what it missed cannot be held for it without bound.
-		CloseCause cause = this.cutOffAsSlow ? CloseCause.CLEAN : CloseCause.of(status);
+		CloseCause cause = this.socket.wasCutOffAsSlow() ? CloseCause.CLEAN : CloseCause.of(status);
 		ResumableClient channel;
 		synchronized (this) {
 			this.closedBy = cause;
@@ -256,9 +253,6 @@ final class SignalingSession implements ClientChannel {
 	private void send(ServerMessage message) {
 		if (this.socket.send(this.codec.encode(message))) {
 			this.metrics.sent();
-		}
-		else {
-			this.cutOffAsSlow = true;
 		}
 	}
 
