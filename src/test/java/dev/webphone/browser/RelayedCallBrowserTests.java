@@ -91,7 +91,7 @@ class RelayedCallBrowserTests {
 		high.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 440, Duration.ofSeconds(30));
 		for (Browser browser : new Browser[] { low, high }) {
 			assertThat(browser.consoleLines()).as("console of %s; coturn:%n%s", browser, turn.coturn().log())
-				.noneMatch((line) -> line.contains("COMPLETED") || line.contains("ERROR"));
+				.noneMatch((line) -> line.contains("IN_CALL -> "));
 		}
 	}
 

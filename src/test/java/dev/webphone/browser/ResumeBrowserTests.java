@@ -75,8 +75,9 @@ class ResumeBrowserTests {
 		high.assertHearsTone(REMOTE_AUDIO, 440);
 
 		for (Browser tab : tabs) {
-			assertThat(tab.consoleLines()).as("console of " + tab)
-				.noneMatch((line) -> line.contains("COMPLETED") || line.contains("CONNECTION_CLOSED"))
+			assertThat(tab.consoleLines())
+				.as("console of %s: the call never left IN_CALL, the page never heard of the lost connection", tab)
+				.noneMatch((line) -> line.contains("IN_CALL -> ") || line.contains("CONNECTION_CLOSED"))
 				.noneMatch((line) -> line.startsWith("SEVERE"));
 		}
 		assertThat(low.consoleLines().stream().filter((line) -> line.contains("ACCESS_GRANTED: on line")))
