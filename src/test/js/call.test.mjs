@@ -324,7 +324,7 @@ describe("an established call", () => {
         const { call } = await established();
         call.handleConnectionLost();
         assert.equal(call.getCallState(), "COMPLETED");
-        assert.equal(call.getEndReason(), "server connection lost");
+        assert.equal(call.getEndReason(), "the server connection was lost");
     });
 
     it("ends with the other party's hang-up, releasing microphone, playback and peer connection", async () => {

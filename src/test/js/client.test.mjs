@@ -268,7 +268,7 @@ describe("calls through the client", () => {
         await settle();
 
         assert.deepEqual(states, ["RINGING", "COMPLETED"]);
-        assert.equal(call.getEndReason(), "server connection lost");
+        assert.equal(call.getEndReason(), "the server connection was lost");
     });
 
     it("hangs up every call on disconnect()", async () => {

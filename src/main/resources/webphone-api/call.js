@@ -323,9 +323,25 @@ class Call {
         }
     }
 
-    handleConnectionLost() {
-        if (this.#apply(CallEvent.CONNECTION_LOST, "server connection lost")) {
-            log.warn(`${this.#describe()} ended: the server connection was lost`);
+    handleConnectionLost(reason = "the server connection was lost") {
+        if (this.#apply(CallEvent.CONNECTION_LOST, reason)) {
+            log.warn(`${this.#describe()} ended: ${reason}`);
+        }
+    }
+
+    // The session came back on a new connection with this call as the server holds it: a connected
+    // call stays IN_CALL, and the side that makes the offers restarts ICE so media finds a path again.
+    handleResumed({ state, otherParty, offerer }, iceServers) {
+        this.handleCallState({ state, otherParty });
+        if (state === CallState.IN_CALL && offerer === true) {
+            this.restartIce(iceServers);
+        }
+    }
+
+    // The server asks for an ICE restart (the other party is back after a lost connection).
+    restartIce(iceServers = this.#port.iceServers()) {
+        if (this.#negotiator && !isFinalPhase(this.#phase)) {
+            this.#negotiator.restartIce(iceServers);
         }
     }
 

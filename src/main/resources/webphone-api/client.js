@@ -1,6 +1,11 @@
 // OzWebClient: the page's single connection to one webphone line. It owns the connection's life
-// (handshake, access, loss), routes the server's messages to the calls they name, and publishes
-// the globals the tutorial pages use.
+// (handshake, access, loss, reconnect and resume), routes the server's messages to the calls they
+// name, and publishes the globals the tutorial pages use.
+//
+// A connection that breaks while granted is not reported to the page at once: the client reconnects
+// with back-off and resumes its session with the secret the server gave it, keeping its number and
+// its call. Only when that is impossible (refused, or the grace period has passed) does the page see
+// CONNECTION_CLOSED, followed by ACCESS_GRANTED once a fresh connect succeeds.
 
 // Covers both a socket that never opens and a server that never answers connect: pages must hear
 // CONNECTION_FAILED within seconds, not after the browser's own minute-long timeouts.
@@ -13,6 +18,8 @@ class WebphoneClient {
     #connectionStates = new EventChannel("onConnectionStateChanged");
     #incomingCalls = new EventChannel("onIncomingCall", call => call.getCallState() === CallState.RINGING);
     #userInfo = new EventChannel("onUserInfoReceived");
+    #reconnect = new ReconnectPolicy(RECONNECT_DEFAULTS);
+    #pageHideWatched = false;
     #port;
 
     // PeerConnection replaces the browser's RTCPeerConnection for every call (tests wire two
@@ -23,7 +30,8 @@ class WebphoneClient {
 
     #createPort(PeerConnection) {
         return Object.freeze({
-            send: message => this.#connection !== null && this.#connection.transport.send(message),
+            send: message => this.#connection !== null && this.#connection.transport !== null
+                && this.#connection.transport.send(message),
             isConnected: () => this.#connection !== null && this.#connection.granted,
             iceServers: () => this.#connection ? this.#connection.iceServers : [],
             iceTransportPolicy: () => this.#connection ? this.#connection.iceTransportPolicy : "all",
@@ -38,24 +46,66 @@ class WebphoneClient {
             log.warn("connect() ignored: already connected or connecting; call disconnect() first");
             return;
         }
-        const connection = { granted: false, phoneNumber: null, iceServers: [], iceTransportPolicy: "all", transport: null };
+        const connection = {
+            granted: false, phoneNumber: null, iceServers: [], iceTransportPolicy: "all", transport: null,
+            url: null, line: lineOrToken, connectMessage: connectMessage(lineOrToken, properties),
+            secret: null, graceMs: 0, lostAt: null, attempt: 0, retryTimer: null, told: false
+        };
         this.#connection = connection;
         this.#roster.reset();
         let url;
         try {
             url = signalingUrl(serverAddress);
-            log.info(`connecting to line "${lineOrToken}" at ${url}`);
-            connection.transport = new SignalingTransport(url, {
-                opened: () => connection.transport.send(connectMessage(lineOrToken, properties)),
-                received: message => this.#receive(connection, message),
-                closed: (wasOpen, detail) => this.#transportClosed(connection, wasOpen, `${url}, ${detail}`)
-            });
+            connection.url = url;
+            // A reload of this tab within the grace period takes its number back.
+            connection.secret = ResumeStore.take(url, connection.line);
+            this.#watchPageHide();
+            log.info(`connecting to line "${lineOrToken}" at ${url}${connection.secret ? " (resuming this tab's session)" : ""}`);
+            this.#open(connection);
         } catch (failure) {
             this.#end(connection, ConnectionState.CONNECTION_FAILED, `cannot connect: ${failure.message}`);
             return;
         }
         connection.timer = setTimeout(() => this.#end(connection, ConnectionState.CONNECTION_FAILED,
             `no answer from ${url} within ${HANDSHAKE_TIMEOUT_MS / 1000} s`), HANDSHAKE_TIMEOUT_MS);
+    }
+
+    // Ours: how the client reconnects after a lost connection; see docs/webphone-client.md.
+    setReconnect(settings) {
+        this.#reconnect = new ReconnectPolicy(ReconnectPolicy.settings(this.#reconnect.settings, settings));
+    }
+
+    // One socket of the connection: the first, or a reconnect. It resumes when there is a secret.
+    #open(connection) {
+        const transport = new SignalingTransport(connection.url, {
+            opened: () => transport.send(connection.secret
+                ? { type: "resume", secret: connection.secret }
+                : connection.connectMessage),
+            received: message => {
+                if (connection.transport === transport) {
+                    this.#receive(connection, message);
+                }
+            },
+            closed: (wasOpen, detail, code) => {
+                if (connection.transport === transport) {
+                    this.#transportClosed(connection, wasOpen, `${connection.url}, ${detail}`, code);
+                }
+            }
+        });
+        connection.transport = transport;
+    }
+
+    #watchPageHide() {
+        if (this.#pageHideWatched) {
+            return;
+        }
+        this.#pageHideWatched = true;
+        window.addEventListener("pagehide", () => {
+            const connection = this.#connection;
+            if (connection && connection.secret && connection.told) {
+                ResumeStore.keep(connection.url, connection.line, connection.secret, connection.graceMs);
+            }
+        });
     }
 
     // The server would end the calls itself when the socket closes; hanging up first tells it
@@ -66,6 +116,8 @@ class WebphoneClient {
             return;
         }
         Array.from(this.#calls.values()).forEach(call => call.hangUp());
+        // The number is given up too: a reload after disconnect() starts afresh.
+        connection.secret = null;
         this.#end(connection, ConnectionState.CONNECTION_CLOSED, "disconnected by the page", "info");
     }
 
@@ -94,6 +146,15 @@ class WebphoneClient {
         switch (message.type) {
             case "access-granted":
                 this.#accessGranted(connection, message);
+                break;
+            case "resumed":
+                this.#resumed(connection, message);
+                break;
+            case "resume-refused":
+                this.#resumeRefused(connection, message);
+                break;
+            case "restart-ice":
+                this.#forCall(message, call => call.restartIce());
                 break;
             case "access-denied":
                 this.#end(connection, ConnectionState.ACCESS_DENIED, `access denied: ${message.reason || "no reason given"}`);
@@ -143,16 +204,77 @@ class WebphoneClient {
         others.forEach(client => this.#roster.update(client.phoneNumber, client.status, client.properties));
     }
 
-    #accessGranted(connection, { line, phoneNumber, iceServers, iceTransportPolicy }) {
+    #accessGranted(connection, message) {
+        this.#granted(connection, message);
+        this.#tellGranted(connection, message);
+    }
+
+    #granted(connection, { phoneNumber, iceServers, iceTransportPolicy, resumeSecret, resumeGraceMs }) {
         clearTimeout(connection.timer);
         connection.granted = true;
         connection.phoneNumber = phoneNumber;
         connection.iceServers = Array.isArray(iceServers) ? iceServers : [];
         // Anything but the two values browsers know would make every RTCPeerConnection throw.
         connection.iceTransportPolicy = iceTransportPolicy === "relay" ? "relay" : "all";
+        connection.secret = typeof resumeSecret === "string" ? resumeSecret : null;
+        connection.graceMs = Number(resumeGraceMs) > 0 ? Number(resumeGraceMs) : 0;
+        connection.lostAt = null;
+        connection.attempt = 0;
+    }
+
+    #tellGranted(connection, { line, phoneNumber }) {
+        connection.told = true;
         log.info(`${ConnectionState.ACCESS_GRANTED}: on line "${line}" as number ${phoneNumber}`);
         this.#connectionStates.emit(connectionStateEvent(ConnectionState.ACCESS_GRANTED));
         this.#userInfo.emit(Object.freeze({ phoneNumber, line }));
+    }
+
+    // The session is back on this socket: same number, and the call as the server holds it. A page
+    // that already knew the session (a reconnect) hears nothing; a reloaded page hears ACCESS_GRANTED.
+    #resumed(connection, message) {
+        const wasTold = connection.told;
+        this.#granted(connection, message);
+        log.info(`resumed on line "${message.line}" as number ${message.phoneNumber}`);
+        const kept = message.call && typeof message.call.callId === "string" ? message.call : null;
+        for (const [callId, call] of Array.from(this.#calls.entries())) {
+            if (!kept || callId !== kept.callId) {
+                call.handleConnectionLost("the call ended while the connection was down");
+            }
+        }
+        if (kept) {
+            const call = this.#calls.get(kept.callId);
+            if (!call) {
+                // A call this page no longer has (it was reloaded, or hung up while offline) must end.
+                connection.transport.send({ type: "hangup", callId: kept.callId, reason: "the page no longer has this call" });
+            } else {
+                call.handleResumed(kept, connection.iceServers);
+            }
+        }
+        if (!wasTold) {
+            this.#tellGranted(connection, message);
+        }
+    }
+
+    // Nothing to resume (wrong, spent or expired secret): the page learns the session is over, and
+    // the same socket joins afresh.
+    #resumeRefused(connection, { reason }) {
+        log.warn(`could not resume the session: ${reason || "refused"}; connecting afresh`);
+        connection.secret = null;
+        if (connection.told) {
+            this.#sessionLost(connection, `session could not be resumed: ${reason || "refused"}`);
+        }
+        connection.transport.send(connection.connectMessage);
+    }
+
+    // The page hears the session is gone, its calls end, but the client stays and keeps trying.
+    #sessionLost(connection, reason) {
+        connection.told = false;
+        connection.granted = false;
+        connection.secret = null;
+        log.warn(`${ConnectionState.CONNECTION_CLOSED}: ${reason}`);
+        Array.from(this.#calls.values()).forEach(call => call.handleConnectionLost());
+        this.#roster.reset();
+        this.#connectionStates.emit(connectionStateEvent(ConnectionState.CONNECTION_CLOSED, reason));
     }
 
     #incoming({ callId, from, callType }) {
@@ -174,14 +296,54 @@ class WebphoneClient {
         }
     }
 
-    #transportClosed(connection, wasOpen, detail) {
-        if (connection.granted) {
+    #transportClosed(connection, wasOpen, detail, code) {
+        // Without a secret (a server that does not offer resume) a lost connection is simply over.
+        if (connection.lostAt !== null || (connection.granted && connection.secret && this.#shouldReconnect(code))) {
+            this.#retry(connection, detail);
+        } else if (connection.granted && code === RESUMED_ELSEWHERE) {
+            connection.secret = null;
+            this.#end(connection, ConnectionState.CONNECTION_CLOSED, `this session was resumed in another tab or window (${detail})`, "warn");
+        } else if (connection.granted) {
             this.#end(connection, ConnectionState.CONNECTION_CLOSED, `server connection lost (${detail})`, "warn");
         } else if (wasOpen) {
             this.#end(connection, ConnectionState.CONNECTION_FAILED, `server closed the connection before granting access (${detail})`);
         } else {
             this.#end(connection, ConnectionState.CONNECTION_FAILED, `cannot reach the server (${detail})`);
         }
+    }
+
+    #shouldReconnect(code) {
+        return this.#reconnect.enabled && code !== RESUMED_ELSEWHERE && code !== 1008 && code !== 1000;
+    }
+
+    // Tries again after a back-off; resumes while the grace period lasts, joins afresh after it.
+    #retry(connection, detail) {
+        clearTimeout(connection.timer);
+        if (connection.lostAt === null) {
+            connection.lostAt = Date.now();
+            connection.attempt = 0;
+            connection.granted = false;
+            log.warn(`server connection lost (${detail}); reconnecting`);
+        }
+        if (connection.secret && connection.told && Date.now() - connection.lostAt > connection.graceMs) {
+            this.#sessionLost(connection, `server connection lost and not back within ${connection.graceMs / 1000} s (${detail})`);
+        }
+        const delay = this.#reconnect.delay(connection.attempt++);
+        log.debug(`reconnect attempt ${connection.attempt} in ${delay} ms`);
+        connection.retryTimer = setTimeout(() => {
+            if (this.#connection !== connection) {
+                return;
+            }
+            this.#open(connection);
+            connection.timer = setTimeout(() => {
+                if (this.#connection === connection && !connection.granted) {
+                    const stalled = connection.transport;
+                    connection.transport = null;
+                    stalled.close();
+                    this.#retry(connection, `no answer within ${HANDSHAKE_TIMEOUT_MS / 1000} s`);
+                }
+            }, HANDSHAKE_TIMEOUT_MS);
+        }, delay);
     }
 
     // The one way a connection ends, whatever ended it; later events from it are ignored.
@@ -191,6 +353,7 @@ class WebphoneClient {
         }
         this.#connection = null;
         clearTimeout(connection.timer);
+        clearTimeout(connection.retryTimer);
         if (connection.transport) {
             connection.transport.close();
         }
@@ -209,6 +372,9 @@ function connectMessage(lineOrToken, properties) {
     }
     return message;
 }
+
+// The close code of a connection whose session a newer connection (another tab) resumed.
+const RESUMED_ELSEWHERE = 4001;
 
 window.OzWebClient = new WebphoneClient();
 window.ConnectionState = ConnectionState;

@@ -18,10 +18,13 @@ const MEDIA_CONNECT_TIMEOUT_MS = 30000;
 // often recover alone, so only a path still disconnected after DISCONNECTED_GRACE_MS, or "failed",
 // is restarted. The offerer restarts ICE at once; the polite side only if the offerer has not
 // brought the path back within POLITE_RESTART_DELAY_MS (the offerer may not have noticed: loss can
-// be one-way). Without a connected path MEDIA_RECOVERY_TIMEOUT_MS after the loss, the call fails.
+// be one-way). A restart can come too early (the network, or the TURN server, not back yet), so the
+// side that restarts tries again every ICE_RESTART_RETRY_MS. Without a connected path
+// MEDIA_RECOVERY_TIMEOUT_MS after the loss, the call fails.
 const DISCONNECTED_GRACE_MS = 3000;
 const POLITE_RESTART_DELAY_MS = 2000;
-const MEDIA_RECOVERY_TIMEOUT_MS = 15000;
+const ICE_RESTART_RETRY_MS = 4000;
+const MEDIA_RECOVERY_TIMEOUT_MS = 30000;
 
 // How many icecandidateerror reports a failure message quotes; a browser reports one per server URL.
 const CANDIDATE_ERRORS_QUOTED = 4;
@@ -42,7 +45,7 @@ class Negotiator {
     #earlyCandidates = [];
     #watchdog;
     // Timers of a lost path's recovery; see DISCONNECTED_GRACE_MS.
-    #recovery = { everConnected: false, grace: null, restart: null, deadline: null };
+    #recovery = { everConnected: false, grace: null, restart: null, retry: null, deadline: null };
     #closed = false;
     // Until the first offer and answer are through, only the offerer offers: the server named one
     // side for the first offer, and the polite side's own tracks ride on the answer.
@@ -103,9 +106,26 @@ class Negotiator {
         this.#enqueue(() => this.#addTracks(stream));
     }
 
-    /** New ICE credentials and candidates on both sides, after a network change: a renegotiation. */
-    restartIce() {
-        this.#enqueue(() => this.#peer.restartIce());
+    /**
+     * New ICE credentials and candidates on both sides, after a network change: a renegotiation.
+     * iceServers, when given, replace the ones the call started with (TURN credentials expire).
+     */
+    restartIce(iceServers) {
+        this.#enqueue(async () => {
+            if (Array.isArray(iceServers)) {
+                try {
+                    this.#peer.setConfiguration({ ...this.#peer.getConfiguration(), iceServers });
+                } catch (failure) {
+                    log.warn("kept the old ICE servers:", failure.message);
+                }
+            }
+            // An offer still unanswered (an earlier restart lost with the path) would hold the new one
+            // back until it is answered, which may be never.
+            if (this.#peer.signalingState === "have-local-offer") {
+                await this.#peer.setLocalDescription({ type: "rollback" });
+            }
+            this.#peer.restartIce();
+        });
     }
 
     close() {
@@ -232,14 +252,17 @@ class Negotiator {
         }
         log.warn(`the media path was lost (ICE state ${this.#peer.iceConnectionState}); `
             + (this.#polite ? "expecting the other side to restart ICE" : "restarting ICE"));
+        // Until the path is back (which stops the recovery) or the deadline ends the call.
+        const restartUntilBack = () => {
+            recovery.restart = null;
+            this.restartIce();
+            recovery.retry = setTimeout(restartUntilBack, ICE_RESTART_RETRY_MS);
+        };
         if (this.#polite) {
             // Cancelled when the path comes back, usually through the offerer's restart.
-            recovery.restart = setTimeout(() => {
-                recovery.restart = null;
-                this.restartIce();
-            }, POLITE_RESTART_DELAY_MS);
+            recovery.restart = setTimeout(restartUntilBack, POLITE_RESTART_DELAY_MS);
         } else {
-            this.restartIce();
+            restartUntilBack();
         }
         recovery.deadline = setTimeout(() => this.#fail(`the media path was lost and did not come back within `
             + `${MEDIA_RECOVERY_TIMEOUT_MS / 1000} s (ICE state ${this.#peer.iceConnectionState})`), MEDIA_RECOVERY_TIMEOUT_MS);
@@ -247,7 +270,7 @@ class Negotiator {
 
     #stopRecovery() {
         const recovery = this.#recovery;
-        for (const timer of ["grace", "restart", "deadline"]) {
+        for (const timer of ["grace", "restart", "retry", "deadline"]) {
             clearTimeout(recovery[timer]);
             recovery[timer] = null;
         }

@@ -1,5 +1,5 @@
 // The signalling WebSocket: JSON objects in and out, nothing about lines or calls.
-// The listener gets opened(), received(message) and closed(wasOpen, detail), the last exactly once
+// The listener gets opened(), received(message) and closed(wasOpen, detail, code), the last exactly once
 // and never after the owner called close() itself.
 class SignalingTransport {
     #socket;
@@ -57,6 +57,6 @@ class SignalingTransport {
         }
         this.#finished = true;
         const detail = `code ${event.code}${event.reason ? ", " + event.reason : ""}`;
-        this.#listener.closed(this.#wasOpen, detail);
+        this.#listener.closed(this.#wasOpen, detail, event.code);
     }
 }

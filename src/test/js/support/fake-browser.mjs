@@ -174,3 +174,39 @@ export function fakeWebSocketClass() {
     }
     return FakeWebSocket;
 }
+
+/** sessionStorage: strings by key, for this tab only. */
+export class FakeStorage {
+    #items = new Map();
+
+    getItem(key) {
+        return this.#items.has(key) ? this.#items.get(key) : null;
+    }
+
+    setItem(key, value) {
+        this.#items.set(key, String(value));
+    }
+
+    removeItem(key) {
+        this.#items.delete(key);
+    }
+
+    get length() {
+        return this.#items.size;
+    }
+}
+
+/** The window of one tab: its address, its sessionStorage, and events the test fires (pagehide). */
+export class FakeWindow {
+    location = { href: "http://localhost:8080/voicecall" };
+    sessionStorage = new FakeStorage();
+    #listeners = [];
+
+    addEventListener(type, listener) {
+        this.#listeners.push({ type, listener });
+    }
+
+    fire(type) {
+        this.#listeners.filter(entry => entry.type === type).forEach(entry => entry.listener({ type }));
+    }
+}

@@ -5,6 +5,7 @@
 // of fakes it controls.
 import { readFileSync } from "node:fs";
 import { webcrypto } from "node:crypto";
+import { FakeWindow } from "./fake-browser.mjs";
 
 const MODULES = new URL("../../../main/resources/webphone-api/", import.meta.url);
 
@@ -32,7 +33,7 @@ const SOURCE = joinedModules();
  * @returns the inner names, plus window (where client.js published OzWebClient and the enums)
  */
 export function loadWebphoneApi(browser = {}) {
-    const window = browser.window || { location: { href: "http://localhost:8080/voicecall" } };
+    const window = browser.window || new FakeWindow();
     const values = {
         window,
         document: browser.document || { currentScript: { src: "http://localhost:8080/WebphoneAPI" } },

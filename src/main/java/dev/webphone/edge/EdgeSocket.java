@@ -49,6 +49,9 @@ public final class EdgeSocket {
 
 	private volatile boolean timingOut;
 
+	/** Cut for not reading what was sent to it; set before the close events run. */
+	private volatile boolean fellBehind;
+
 	EdgeSocket(Session session, WebSocketEdge edge, boolean browser) {
 		this.session = session;
 		this.edge = edge;
@@ -132,6 +135,21 @@ public final class EdgeSocket {
 		return this.session.isOpen();
 	}
 
+	/** Whether the edge cut this connection for not reading what was sent to it. */
+	public boolean fellBehind() {
+		return this.fellBehind;
+	}
+
+	/** Whether the edge closed this connection for being silent longer than the idle timeout. */
+	public boolean timedOut() {
+		return this.timingOut;
+	}
+
+	/** The edge cuts this connection for holding more of the budget than any other. */
+	void markFellBehind() {
+		this.fellBehind = true;
+	}
+
 	boolean isBrowser() {
 		return this.browser;
 	}
@@ -208,6 +226,7 @@ public final class EdgeSocket {
 			}
 		}
 		if (overLimit) {
+			this.fellBehind = true;
 			cutOff("too far behind in reading");
 			return false;
 		}

@@ -129,6 +129,7 @@ public final class WebSocketEdge implements SmartLifecycle {
 				}
 				long held = furthestBehind.unsent();
 				String who = furthestBehind.toString();
+				furthestBehind.markFellBehind();
 				if (furthestBehind.stopCounting()) {
 					disconnectElsewhere(furthestBehind);
 					this.budgetLog.warn("Send buffer budget of " + this.budget.limit() + " bytes spent: disconnected "

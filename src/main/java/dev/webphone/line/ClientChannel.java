@@ -50,6 +50,19 @@ public interface ClientChannel {
 		return "";
 	}
 
+	/**
+	 * The other party of this client's connected call came back after a lost connection, and this
+	 * client makes the offers: it should restart ICE so media finds its way again.
+	 * @param callId this client's own id of the call
+	 */
+	void restartIce(String callId);
+
+	/**
+	 * This client's connection came back after a loss: before anything else the line sends it, what it
+	 * needs to carry on.
+	 */
+	void resumed(Resumed resumed);
+
 	/** Whether the client is online or gone. */
 	enum Presence {
 		ONLINE, OFFLINE

@@ -114,6 +114,17 @@ final class Line {
 	}
 
 	/**
+	 * Makes the client unreachable and announces it offline while its connection is lost, keeping its
+	 * seat; {@link #add} and {@link #announce} bring it back, {@link #remove} lets it go.
+	 */
+	void hide(Client client) {
+		this.clients.remove(client.number(), client);
+		if (this.roster != null) {
+			this.roster.leave(client);
+		}
+	}
+
+	/**
 	 * Makes the client unreachable, gives back its seat and announces that it has gone; once per
 	 * client that took a seat, whether or not it was ever added.
 	 */

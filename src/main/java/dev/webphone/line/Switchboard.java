@@ -201,6 +201,14 @@ public class Switchboard implements DisposableBean {
 	 * only admitted, it gives back the seat.
 	 */
 	public void leave(Client client) {
+		leave(client, "the other party disconnected");
+	}
+
+	/**
+	 * The client has gone for good: as {@link #leave(Client)}, telling the other party of its call
+	 * {@code reason}. Its number is released.
+	 */
+	public void leave(Client client, String reason) {
 		Call call;
 		boolean entered;
 		synchronized (client) {
@@ -214,7 +222,7 @@ public class Switchboard implements DisposableBean {
 		if (call != null) {
 			decide(call.caller(), call.callee(), (outbox) -> {
 				if (client.call() == call) {
-					change(call, CallEvent.DISCONNECT, call.roleOf(client), "the other party disconnected", outbox);
+					change(call, CallEvent.DISCONNECT, call.roleOf(client), reason, outbox);
 				}
 			});
 		}
@@ -222,6 +230,85 @@ public class Switchboard implements DisposableBean {
 		if (entered) {
 			this.observers.forEach((observer) -> observer.clientLeft(client.lineName()));
 		}
+	}
+
+	/**
+	 * The client's page is gone or its connection is lost, but it may come back: its call ends now
+	 * ({@code COMPLETED} with {@code reason} for the other party) while it keeps its number.
+	 */
+	public void endCall(Client client, String reason) {
+		Call call;
+		synchronized (client) {
+			call = client.call();
+		}
+		if (call == null) {
+			return;
+		}
+		decide(call.caller(), call.callee(), (outbox) -> {
+			if (client.call() == call) {
+				change(call, CallEvent.DISCONNECT, call.roleOf(client), reason, outbox);
+			}
+		});
+	}
+
+	/**
+	 * The client's connection came back after a loss. It is told, before anything else the line sends
+	 * it, fresh ICE servers and its call as it stands; then it is reachable again, and it and the line
+	 * are announced to each other. When its call is connected and the other party makes the WebRTC
+	 * offers, that party is asked to restart ICE (when this client makes them, its view says so).
+	 * @return {@code false} when another client took its number meanwhile (one fixed by a token): then
+	 * it has left the line
+	 */
+	public boolean resumed(Client client) {
+		List<IceServer> ice = this.iceServers.iceServersFor(client.lineName() + "/" + client.number());
+		while (true) {
+			Call call;
+			synchronized (client) {
+				call = client.call();
+			}
+			Client other = (call != null) ? call.otherParty(client) : client;
+			boolean[] outcome = new boolean[2];
+			decide(client, other, (outbox) -> {
+				if (client.call() != call) {
+					// The call ended while the monitors were taken: look again.
+					return;
+				}
+				outcome[0] = true;
+				Line line = client.line();
+				if (client.isGone() || (line.find(client.number()) != client && !line.add(client))) {
+					return;
+				}
+				outcome[1] = true;
+				Resumed.CallView view = null;
+				if (call != null) {
+					Role role = call.roleOf(client);
+					boolean offerer = role == Role.CALLER;
+					view = new Resumed.CallView(call.legId(role), call.state(), call.otherNumber(role), offerer);
+					if (call.state() == CallState.IN_CALL && !offerer && !other.isGone()) {
+						String otherLeg = call.legIdOf(other);
+						outbox.tell(other, (channel) -> channel.restartIce(otherLeg));
+					}
+				}
+				Resumed resumed = new Resumed(ice, view);
+				outbox.tell(client, (channel) -> channel.resumed(resumed));
+				line.announce(client);
+			});
+			if (!outcome[0]) {
+				continue;
+			}
+			if (!outcome[1]) {
+				leave(client, "the other party's number was taken by another connection");
+			}
+			return outcome[1];
+		}
+	}
+
+	/**
+	 * The client's connection is lost but it may come back: until it does, it cannot be dialled and
+	 * the line shows it offline; it keeps its seat and its call (see {@link #endCall}).
+	 */
+	public void detached(Client client) {
+		client.line().hide(client);
 	}
 
 	/**

@@ -13,6 +13,7 @@ import dev.webphone.line.CallType;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = ClientMessage.Connect.class, name = "connect"),
+		@JsonSubTypes.Type(value = ClientMessage.Resume.class, name = "resume"),
 		@JsonSubTypes.Type(value = ClientMessage.Dial.class, name = "dial"),
 		@JsonSubTypes.Type(value = ClientMessage.Accept.class, name = "accept"),
 		@JsonSubTypes.Type(value = ClientMessage.Reject.class, name = "reject"),
@@ -20,8 +21,8 @@ import dev.webphone.line.CallType;
 		@JsonSubTypes.Type(value = ClientMessage.Watch.class, name = "watch"),
 		@JsonSubTypes.Type(value = Negotiation.Sdp.class, name = "sdp"),
 		@JsonSubTypes.Type(value = Negotiation.Ice.class, name = "ice") })
-sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Dial, ClientMessage.Accept,
-		ClientMessage.Reject, ClientMessage.HangUp, ClientMessage.Watch, Negotiation {
+sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Resume, ClientMessage.Dial,
+		ClientMessage.Accept, ClientMessage.Reject, ClientMessage.HangUp, ClientMessage.Watch, Negotiation {
 
 	/** Join a line, showing {@code properties} to its other clients. */
 	record Connect(String line, Map<String, Object> properties) implements ClientMessage {
@@ -30,6 +31,18 @@ sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Dial
 			// A line name or a token: identity providers' JWTs run to a few kilobytes.
 			line = Fields.text("line", line, 8192, false);
 			properties = Fields.properties(properties);
+		}
+
+	}
+
+	/**
+	 * Take back the number (and call) of a connection that was lost, proving the right to it with the
+	 * secret the server gave that connection.
+	 */
+	record Resume(String secret) implements ClientMessage {
+
+		public Resume {
+			secret = Fields.text("secret", secret, 128, false);
 		}
 
 	}

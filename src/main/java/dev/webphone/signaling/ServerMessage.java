@@ -18,6 +18,9 @@ import dev.webphone.line.ClientChannel.Presence;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = ServerMessage.AccessGranted.class, name = "access-granted"),
 		@JsonSubTypes.Type(value = ServerMessage.AccessDenied.class, name = "access-denied"),
+		@JsonSubTypes.Type(value = ServerMessage.Resumed.class, name = "resumed"),
+		@JsonSubTypes.Type(value = ServerMessage.ResumeRefused.class, name = "resume-refused"),
+		@JsonSubTypes.Type(value = ServerMessage.RestartIce.class, name = "restart-ice"),
 		@JsonSubTypes.Type(value = ServerMessage.ClientStates.class, name = "client-states"),
 		@JsonSubTypes.Type(value = ServerMessage.Incoming.class, name = "incoming"),
 		@JsonSubTypes.Type(value = ServerMessage.CallStateChanged.class, name = "call-state"),
@@ -26,15 +29,39 @@ import dev.webphone.line.ClientChannel.Presence;
 		@JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error") })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 sealed interface ServerMessage permits ServerMessage.AccessGranted, ServerMessage.AccessDenied,
+		ServerMessage.Resumed, ServerMessage.ResumeRefused, ServerMessage.RestartIce,
 		ServerMessage.ClientStates, ServerMessage.Incoming, ServerMessage.CallStateChanged, ServerMessage.Error,
 		Negotiation {
 
 	/**
 	 * Joined {@code line} as {@code phoneNumber}; {@code iceServers} and {@code iceTransportPolicy}
-	 * ({@code all} or {@code relay}) go into every {@code RTCPeerConnection} of the client.
+	 * ({@code all} or {@code relay}) go into every {@code RTCPeerConnection} of the client. With
+	 * {@code resumeSecret} a new connection may take the number back for {@code resumeGraceMs} after
+	 * this one is lost.
 	 */
-	record AccessGranted(String line, String phoneNumber, List<IceServer> iceServers, String iceTransportPolicy)
-			implements ServerMessage {
+	record AccessGranted(String line, String phoneNumber, List<IceServer> iceServers, String iceTransportPolicy,
+			String resumeSecret, Long resumeGraceMs) implements ServerMessage {
+	}
+
+	/**
+	 * A lost connection's number is back on this one, with its call as it stands ({@code call} absent
+	 * when it has none); the secret is new, the old one is spent.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Resumed(String line, String phoneNumber, List<IceServer> iceServers, String iceTransportPolicy,
+			String resumeSecret, Long resumeGraceMs, ResumedCall call) implements ServerMessage {
+	}
+
+	/** The resumed client's call: its own id, the state it sees, the other party, who offers. */
+	record ResumedCall(String callId, CallState state, String otherParty, boolean offerer) {
+	}
+
+	/** No number to take back: the secret is wrong, spent or expired. The client may {@code connect}. */
+	record ResumeRefused(String reason) implements ServerMessage {
+	}
+
+	/** The other party of this connected call is back after a lost connection: make a new offer with an ICE restart. */
+	record RestartIce(String callId) implements ServerMessage {
 	}
 
 	/** Not allowed on the line; the connection closes. */

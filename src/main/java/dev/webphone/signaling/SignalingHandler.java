@@ -39,12 +39,15 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private final LimitsProperties limits;
 
+	private final SessionResumption resumption;
+
 	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
 			SignalingMetrics metrics, IceProperties ice, WebSocketEdge edge, LineAdmission admission,
-			LimitsProperties limits) {
+			LimitsProperties limits, SessionResumption resumption) {
 		this.edge = edge;
 		this.admission = admission;
 		this.limits = limits;
+		this.resumption = resumption;
 		this.codec = codec;
 		this.switchboard = switchboard;
 		this.properties = properties;
@@ -56,7 +59,8 @@ class SignalingHandler extends AbstractWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession socket) {
 		SignalingSession session = new SignalingSession(WebSocketEdge.socket(socket), this.codec, this.switchboard,
 				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
-				this.iceTransportPolicy, this.admission, new CallAttemptLimit(this.limits.callAttemptsPerMinute()));
+				this.iceTransportPolicy, this.admission, new CallAttemptLimit(this.limits.callAttemptsPerMinute()),
+				this.resumption);
 		socket.getAttributes().put(SESSION, session);
 	}
 
@@ -72,7 +76,7 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
-		session(socket).closed();
+		session(socket).closed(status);
 	}
 
 	/** How many browsers are connected, joined to a line or not. */

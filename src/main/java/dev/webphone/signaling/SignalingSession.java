@@ -11,18 +11,25 @@ import dev.webphone.line.AccessDeniedException;
 import dev.webphone.line.CallState;
 import dev.webphone.line.CallType;
 import dev.webphone.line.Client;
-import dev.webphone.line.ClientChannel;
 import dev.webphone.line.MediaSignal;
 import dev.webphone.line.PresenceFrame;
 import dev.webphone.line.Refusal;
+import dev.webphone.line.Resumed;
 import dev.webphone.line.Switchboard;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.springframework.web.socket.CloseStatus;
 
 /**
  * One browser's signalling connection: decodes what it sends into calls on the {@link Switchboard},
- * and is the {@link ClientChannel} through which the line talks back.
+ * and encodes what the line tells the client while this connection holds it. The line talks to a
+ * {@link ResumableClient}, which forwards to whichever connection holds the client at the moment, so
+ * that a later connection can take the client over.
  */
-final class SignalingSession implements ClientChannel {
+final class SignalingSession {
+
+	/** The close status of a connection whose client a newer connection resumed. */
+	static final int RESUMED_ELSEWHERE = 4001;
+
 
 	private final EdgeSocket socket;
 
@@ -40,6 +47,8 @@ final class SignalingSession implements ClientChannel {
 
 	private final CallAttemptLimit callAttempts;
 
+	private final SessionResumption resumption;
+
 	/**
 	 * Set once the browser has been admitted to a line, before anyone else can reach it; read by the
 	 * closing thread too.
@@ -49,10 +58,18 @@ final class SignalingSession implements ClientChannel {
 	/** Set first thing when the connection is gone; read by a join under way. */
 	private volatile boolean closed;
 
+	/** How the joined client outlives this connection; guarded by this, with {@link #closedBy}. */
+	private ResumableClient resumable;
+
+	/** Why the connection closed, once it has; guarded by this. */
+	private CloseCause closedBy;
+
 	SignalingSession(EdgeSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
-			SignalingMetrics metrics, String iceTransportPolicy, LineAdmission admission, CallAttemptLimit callAttempts) {
+			SignalingMetrics metrics, String iceTransportPolicy, LineAdmission admission, CallAttemptLimit callAttempts,
+			SessionResumption resumption) {
 		this.admission = admission;
 		this.callAttempts = callAttempts;
+		this.resumption = resumption;
 		this.socket = socket;
 		this.codec = codec;
 		this.switchboard = switchboard;
@@ -87,9 +104,17 @@ final class SignalingSession implements ClientChannel {
 			join(connect);
 			return;
 		}
+		if (message instanceof ClientMessage.Resume resume) {
+			resume(resume);
+			return;
+		}
 		Client joined = this.client;
 		if (joined == null) {
 			throw new SignalingException(ErrorCode.NOT_CONNECTED, "Send 'connect' first");
+		}
+		if (!isHolding()) {
+			throw new SignalingException(ErrorCode.NOT_CONNECTED,
+					"This connection's session was resumed on another connection");
 		}
 		if (message instanceof ClientMessage.Dial dial) {
 			if (!this.callAttempts.tryAcquire()) {
@@ -125,13 +150,57 @@ final class SignalingSession implements ClientChannel {
 	 */
 	private void join(ClientMessage.Connect connect) {
 		LineAdmission.Admission allowed = this.admission.admit(connect.line(), connect.properties());
-		Client admitted = this.switchboard.admit(allowed.line(), allowed.number(), allowed.properties(), this);
+		ResumableClient channel = this.resumption.open(this);
+		Client admitted = this.switchboard.admit(allowed.line(), allowed.number(), allowed.properties(), channel);
+		channel.bind(admitted);
 		this.client = admitted;
 		if (this.closed) {
 			this.switchboard.leave(admitted);
 			return;
 		}
 		this.switchboard.enter(admitted);
+		this.resumption.joined(channel, admitted);
+		adopt(channel);
+	}
+
+	private void resume(ClientMessage.Resume resume) {
+		if (this.client != null) {
+			throw new SignalingException(ErrorCode.ALREADY_CONNECTED, "Already connected as " + this.client);
+		}
+		ResumableClient resumed;
+		try {
+			resumed = this.resumption.resume(resume.secret(), this);
+		}
+		catch (SessionResumption.ResumeRefusedException ex) {
+			send(new ServerMessage.ResumeRefused(ex.getMessage()));
+			return;
+		}
+		this.client = resumed.client();
+		adopt(resumed);
+	}
+
+	/**
+	 * This connection now holds the client for good: from here on a close is the resumption's to judge.
+	 * A close that came first is handed over here, a later one by {@link #closed}: never both, never
+	 * neither.
+	 */
+	private void adopt(ResumableClient channel) {
+		CloseCause cause;
+		synchronized (this) {
+			this.resumable = channel;
+			cause = this.closedBy;
+		}
+		if (cause != null) {
+			this.resumption.closed(channel, this, cause);
+		}
+	}
+
+	private boolean isHolding() {
+		ResumableClient channel;
+		synchronized (this) {
+			channel = this.resumable;
+		}
+		return channel == null || channel.isHeldBy(this);
 	}
 
 	/** The browser sent a frame the protocol has no place for. */
@@ -140,22 +209,56 @@ final class SignalingSession implements ClientChannel {
 		error(new SignalingException(code, reason));
 	}
 
-	/** The connection is gone, for whatever reason: the client leaves its line. */
-	void closed() {
+	/**
+	 * The connection is gone: the client leaves its line, or waits for a resume, depending on how it
+	 * went; see {@link CloseCause}. A connection that closes while it joins takes its client with it.
+	 */
+	void closed(CloseStatus status) {
 		this.closed = true;
-		Client joined = this.client;
-		if (joined != null) {
-			this.switchboard.leave(joined);
+		CloseCause cause = CloseCause.of(status, this.socket.fellBehind(), this.socket.timedOut());
+		ResumableClient channel;
+		synchronized (this) {
+			this.closedBy = cause;
+			channel = this.resumable;
+		}
+		if (channel != null) {
+			this.resumption.closed(channel, this, cause);
+			return;
+		}
+		Client joining = this.client;
+		if (joining != null) {
+			this.switchboard.leave(joining);
 		}
 	}
 
-	@Override
-	public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
-		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers, this.iceTransportPolicy));
+	/** A resume on another connection took the client: this one is closed and its page told why. */
+	void superseded() {
+		this.socket.close(RESUMED_ELSEWHERE, "resumed on another connection");
 	}
 
-	@Override
-	public void presence(PresenceFrame frame) {
+	/** Closes the connection from the server's side, as a server restarting behind a proxy would. */
+	void cut(int code, String reason) {
+		this.socket.close(code, reason);
+	}
+
+	void granted(String line, String phoneNumber, List<IceServer> iceServers, String resumeSecret, long graceMillis) {
+		send(new ServerMessage.AccessGranted(line, phoneNumber, iceServers, this.iceTransportPolicy, resumeSecret,
+				graceMillis));
+	}
+
+	void resumed(Client client, Resumed resumed, String resumeSecret, long graceMillis) {
+		Resumed.CallView call = resumed.call();
+		send(new ServerMessage.Resumed(client.lineName(), client.number(), resumed.iceServers(), this.iceTransportPolicy,
+				resumeSecret, graceMillis, (call != null)
+						? new ServerMessage.ResumedCall(call.callId(), call.state(), call.otherParty(), call.offerer())
+						: null));
+	}
+
+	void restartIce(String callId) {
+		send(new ServerMessage.RestartIce(callId));
+	}
+
+	void presence(PresenceFrame frame) {
 		// The list of everyone online comes once per connection and can be large on a big line; it does
 		// not count as falling behind.
 		if (this.socket.sendShared(frame.encoded(this.codec::encode), frame.mode() != PresenceFrame.Mode.FULL)) {
@@ -163,28 +266,23 @@ final class SignalingSession implements ClientChannel {
 		}
 	}
 
-	@Override
-	public String remoteAddress() {
+	String remoteAddress() {
 		return this.socket.remoteAddress();
 	}
 
-	@Override
-	public void incoming(String callId, String from, CallType callType, Map<String, Object> properties) {
+	void incoming(String callId, String from, CallType callType, Map<String, Object> properties) {
 		send(new ServerMessage.Incoming(callId, from, callType, properties));
 	}
 
-	@Override
-	public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
+	void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
 		send(new ServerMessage.CallStateChanged(callId, state, otherParty, reason, offerer));
 	}
 
-	@Override
-	public void signal(String callId, MediaSignal signal) {
+	void signal(String callId, MediaSignal signal) {
 		send(((Negotiation) signal).forCall(callId));
 	}
 
-	@Override
-	public void refused(Refusal refusal) {
+	void refused(Refusal refusal) {
 		ErrorCode code = switch (refusal.reason()) {
 			case NO_SUCH_CALL -> ErrorCode.UNKNOWN_CALL;
 			case NOT_NOW -> ErrorCode.INVALID_STATE;

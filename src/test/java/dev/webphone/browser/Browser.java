@@ -1,5 +1,6 @@
 package dev.webphone.browser;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,10 +33,18 @@ final class Browser implements AutoCloseable {
 
 	private final BrowserConsole console;
 
-	Browser(String name, WebDriver driver) {
+	private final Path profile;
+
+	Browser(String name, WebDriver driver, Path profile) {
 		this.name = name;
 		this.driver = driver;
+		this.profile = profile;
 		this.console = new BrowserConsole(driver);
+	}
+
+	/** The browser's own profile directory, which also tells its processes apart from others'. */
+	Path profile() {
+		return this.profile;
 	}
 
 	WebDriver driver() {

@@ -117,17 +117,42 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 	/** Opens a browser whose microphone plays {@code microphone}, and loads {@code url}. */
 	Browser open(String url, ToneWav microphone) {
 		String name = "browser " + (this.open.size() + 1) + (microphone != null ? " (" + microphone.frequencyHz() + " Hz)" : "");
-		ChromeOptions options = options(createDirectory("chromium-profile-"), microphone);
+		Path profile = createDirectory("chromium-profile-");
+		ChromeOptions options = options(profile, microphone);
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
 		ChromeDriver driver = new ChromeDriver(service, options);
-		Browser browser = new Browser(name, driver);
+		Browser browser = new Browser(name, driver, profile);
 		this.open.add(browser);
 		for (String script : this.everyPageScripts) {
 			driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
 		}
 		browser.driver().get(url);
 		return browser;
+	}
+
+	/**
+	 * Kills {@code browser}'s processes without a word (SIGKILL), as a crash or a pulled plug would:
+	 * its pages send no close frame; the operating system only drops their connections.
+	 */
+	void kill(Browser browser) {
+		this.open.remove(browser);
+		String profile = "--user-data-dir=" + browser.profile();
+		List<ProcessHandle> processes = ProcessHandle.allProcesses()
+			.filter((process) -> process.info().commandLine().map((line) -> line.contains(profile)).orElse(false))
+			.toList();
+		if (processes.isEmpty()) {
+			throw new IllegalStateException("No process of " + browser + " found");
+		}
+		processes.forEach(ProcessHandle::destroyForcibly);
+		// Not waiting for them to exit: the killed browser stays a zombie until ChromeDriver, its parent,
+		// reaps it, which quitting the driver does.
+		try {
+			browser.driver().quit();
+		}
+		catch (RuntimeException ex) {
+			// ChromeDriver finds its browser gone; the driver process still ends.
+		}
 	}
 
 	/**

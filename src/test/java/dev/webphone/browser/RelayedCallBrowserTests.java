@@ -1,5 +1,6 @@
 package dev.webphone.browser;
 
+import java.time.Duration;
 import java.util.Map;
 
 import dev.webphone.ice.CoturnExtension;
@@ -18,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The tutorial's call forced through a real coturn ({@code webphone.ice.transport-policy=relay}),
  * with credentials issued from the secret coturn shares: both sides hear each other, and the path
- * ICE chose runs from relay to relay.
+ * ICE chose runs from relay to relay; a call whose relay is cut and comes back stays up.
  */
 @Tag("browser")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
@@ -65,6 +66,32 @@ class RelayedCallBrowserTests {
 				assertThat((String) path.get("localUrl")).as("TURN server of the local candidate")
 					.startsWith("turn:" + turn.coturn().host() + ":" + turn.coturn().port());
 			});
+		}
+	}
+
+	/**
+	 * The media path is cut (coturn killed: every relay of the call is gone) and comes back (coturn
+	 * restarted): ICE on both sides goes down, the offerer restarts it until a new relay path is found,
+	 * both hear each other again, and the call never leaves IN_CALL.
+	 */
+	@Test
+	void aCallWhoseRelayIsCutAndComesBackStaysUpAndIsHeardAgain() {
+		String page = "http://localhost:" + this.port + "/voicecall";
+		Browser low = this.browsers.open(page, this.browsers.tone(440));
+		Browser high = this.browsers.open(page, this.browsers.tone(1000));
+		low.awaitConsole((line) -> line.contains("IN_CALL"), VoiceCallBrowserTests.CALL_SET_UP);
+		high.awaitConsole((line) -> line.contains("IN_CALL"), VoiceCallBrowserTests.CALL_SET_UP);
+		low.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 1000);
+		high.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 440);
+
+		turn.coturn().restart(() -> low.awaitConsole((line) -> line.contains("media path"), Duration.ofSeconds(30)));
+		Browser offerer = low.consoleLines().stream().anyMatch((line) -> line.contains("restarting ICE")) ? low : high;
+		offerer.awaitConsole((line) -> line.contains("restarting ICE"), VoiceCallBrowserTests.CALL_SET_UP);
+		low.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 1000, Duration.ofSeconds(30));
+		high.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 440, Duration.ofSeconds(30));
+		for (Browser browser : new Browser[] { low, high }) {
+			assertThat(browser.consoleLines()).as("console of %s; coturn:%n%s", browser, turn.coturn().log())
+				.noneMatch((line) -> line.contains("IN_CALL -> "));
 		}
 	}
 

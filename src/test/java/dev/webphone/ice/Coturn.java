@@ -47,7 +47,9 @@ public final class Coturn implements AutoCloseable {
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
-	private final Process process;
+	private Process process;
+
+	private final List<String> command;
 
 	private final int port;
 
@@ -55,8 +57,9 @@ public final class Coturn implements AutoCloseable {
 
 	private final Path log;
 
-	private Coturn(Process process, int port, Path directory, Path log) {
+	private Coturn(Process process, List<String> command, int port, Path directory, Path log) {
 		this.process = process;
+		this.command = command;
 		this.port = port;
 		this.directory = directory;
 		this.log = log;
@@ -107,10 +110,8 @@ public final class Coturn implements AutoCloseable {
 					"--allow-loopback-peers", "--fingerprint", "--log-file=stdout", "--simple-log",
 					// Keep coturn's state out of /var: the test may not own it, and runs must not share it.
 					"--db=" + directory.resolve("turndb"), "--pidfile=" + directory.resolve("turnserver.pid"));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
-			Coturn coturn = new Coturn(process, port, directory, log);
+			Process process = launch(command, log);
+			Coturn coturn = new Coturn(process, command, port, directory, log);
 			try {
 				coturn.awaitListening();
 			}
@@ -123,6 +124,33 @@ public final class Coturn implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private static Process launch(List<String> command, Path log) throws IOException {
+		return new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+	}
+
+	/**
+	 * Kills coturn (SIGKILL, so its relays vanish as in a crash) and starts it again on the same ports
+	 * once {@code whileDown} has run; every relay allocated before is gone.
+	 */
+	public void restart(Runnable whileDown) {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(10, TimeUnit.SECONDS);
+			whileDown.run();
+			this.process = launch(this.command, this.log);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		awaitListening();
 	}
 
 	/** The UDP and TCP port coturn listens on, on 127.0.0.1. */

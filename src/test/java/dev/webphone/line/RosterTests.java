@@ -169,6 +169,14 @@ class RosterTests {
 		}
 
 		@Override
+		public void restartIce(String callId) {
+		}
+
+		@Override
+		public void resumed(Resumed resumed) {
+		}
+
+		@Override
 		public void refused(Refusal refusal) {
 		}
 

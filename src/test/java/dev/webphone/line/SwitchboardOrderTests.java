@@ -301,6 +301,14 @@ class SwitchboardOrderTests {
 		}
 
 		@Override
+		public void restartIce(String callId) {
+		}
+
+		@Override
+		public void resumed(Resumed resumed) {
+		}
+
+		@Override
 		public void refused(Refusal refusal) {
 			hear("error " + refusal.callId() + " " + refusal.reason());
 		}

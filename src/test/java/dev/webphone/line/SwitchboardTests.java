@@ -83,10 +83,50 @@ class SwitchboardTests {
 				"merged IN_CALL", "merged COMPLETED", "left RINGING", "left COMPLETED");
 	}
 
+	@Test
+	void endingTheCallOfAClientThatMayComeBackKeepsItsNumber() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "dropped", b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, "dropped");
+		this.switchboard.endCall(a, "gone for now");
+		assertThat(heard(b)).containsExactly("dropped IN_CALL", "dropped COMPLETED");
+		this.switchboard.dial(b, "again", a.number(), CallType.AUDIO);
+		assertThat(heard(b)).endsWith("again RINGING");
+	}
+
+	@Test
+	void aResumedCalleeHasTheCallerRestartIceAndAResumedCallerIsToldToItself() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "resumed", b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, "resumed");
+
+		Resumed callee = resumed(b);
+		assertThat(callee.call()).isEqualTo(new Resumed.CallView("resumed", CallState.IN_CALL, a.number(), false));
+		assertThat(heard(a)).endsWith("resumed restart-ice");
+
+		Resumed caller = resumed(a);
+		assertThat(caller.call()).isEqualTo(new Resumed.CallView("resumed", CallState.IN_CALL, b.number(), true));
+		assertThat(heard(b)).doesNotContain("resumed restart-ice");
+
+		this.switchboard.hangUp(a, "resumed", null);
+		assertThat(resumed(a).call()).isNull();
+	}
+
+	/** Detaches the client, as a lost connection does, and resumes it; what it was told. */
+	private Resumed resumed(Client client) {
+		this.switchboard.detached(client);
+		assertThat(this.switchboard.resumed(client)).isTrue();
+		return ((Recorder) client.channel()).resumed;
+	}
+
 	/** Records the call states a client is told, as "callId STATE". */
 	private static final class Recorder implements ClientChannel {
 
 		final List<String> states = new CopyOnWriteArrayList<>();
+
+		volatile Resumed resumed;
 
 		@Override
 		public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
@@ -112,6 +152,16 @@ class SwitchboardTests {
 		@Override
 		public void refused(Refusal refusal) {
 			this.states.add(refusal.callId() + " refused " + refusal.reason());
+		}
+
+		@Override
+		public void restartIce(String callId) {
+			this.states.add(callId + " restart-ice");
+		}
+
+		@Override
+		public void resumed(Resumed resumed) {
+			this.resumed = resumed;
 		}
 
 	}

@@ -103,6 +103,21 @@ public final class SignalingClient implements AutoCloseable {
 			.asString();
 	}
 
+	/** The resume secret of the last {@code access-granted} or {@code resumed} this client has awaited past. */
+	public String resumeSecret() {
+		JsonNode last = null;
+		for (JsonNode message : this.seen) {
+			String type = message.path("type").asString();
+			if ("access-granted".equals(type) || "resumed".equals(type)) {
+				last = message;
+			}
+		}
+		if (last == null) {
+			throw new IllegalStateException("No access-granted or resumed yet");
+		}
+		return last.path("resumeSecret").asString();
+	}
+
 	/** The first message this client received, once it has been awaited. */
 	public JsonNode firstMessage() {
 		return this.seen.get(0);
@@ -115,19 +130,29 @@ public final class SignalingClient implements AutoCloseable {
 
 	/** Waits for the next message of {@code type} that matches, skipping others. */
 	public JsonNode await(String type, Predicate<JsonNode> matching) throws InterruptedException {
+		return await(type, matching, List.of(type));
+	}
+
+	private JsonNode await(String type, Predicate<JsonNode> matching, List<String> types) throws InterruptedException {
 		long deadline = System.nanoTime() + WAIT.toNanos();
 		List<JsonNode> skipped = new ArrayList<>();
 		while (true) {
 			JsonNode message = this.inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 			if (message == null) {
-				fail("No '%s' message within %s; received %s", type, WAIT, skipped);
+				fail("No '%s' message within %s; received %s", String.join("' or '", types), WAIT, skipped);
 			}
 			this.seen.add(message);
-			if (type.equals(message.path("type").asString()) && matching.test(message)) {
+			if (types.contains(message.path("type").asString()) && matching.test(message)) {
 				return message;
 			}
 			skipped.add(message);
 		}
+	}
+
+	/** Waits for the next message of any of {@code types}, skipping others. */
+	public JsonNode awaitOneOf(String... types) throws InterruptedException {
+		List<String> wanted = List.of(types);
+		return await(types[0], (m) -> true, wanted);
 	}
 
 	/** Waits for the call state of {@code callId} to become {@code state}; returns the message. */

@@ -24,11 +24,13 @@ import dev.webphone.line.LineProperties;
 import dev.webphone.line.MediaSignal;
 import dev.webphone.line.PresenceFrame;
 import dev.webphone.line.Refusal;
+import dev.webphone.line.Resumed;
 import dev.webphone.line.Switchboard;
 import dev.webphone.line.TestSwitchboards;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.socket.CloseStatus;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,7 +87,7 @@ class SignalingSessionTests {
 			});
 			Future<?> closing = this.threads.submit(() -> {
 				start.await();
-				session.closed();
+				session.closed(CloseStatus.NORMAL);
 				return null;
 			});
 			joining.get(10, TimeUnit.SECONDS);
@@ -150,6 +152,14 @@ class SignalingSessionTests {
 
 		@Override
 		public void signal(String callId, MediaSignal signal) {
+		}
+
+		@Override
+		public void restartIce(String callId) {
+		}
+
+		@Override
+		public void resumed(Resumed resumed) {
 		}
 
 		@Override
