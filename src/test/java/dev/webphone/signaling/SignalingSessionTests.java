@@ -12,6 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.webphone.access.CallAttemptLimit;
+import dev.webphone.access.LineAdmission;
+import dev.webphone.access.TestAdmissions;
 import dev.webphone.edge.EdgeSettings;
 import dev.webphone.edge.EdgeSocket;
 import dev.webphone.edge.WebSocketEdge;
@@ -64,13 +67,19 @@ class SignalingSessionTests {
 		this.switchboard.destroy();
 	}
 
+	private static final LineProperties.Spec LINE = new LineProperties.Spec("Test", Duration.ofSeconds(60), "", true,
+			FIRST_NUMBER, 0);
+
+	private final LineAdmission admission = TestAdmissions.open(LINE);
+
 	private static Switchboard switchboard() {
-		return TestSwitchboards.of(new LineProperties.Spec("Test", Duration.ofSeconds(60), "", true, FIRST_NUMBER, 0));
+		return TestSwitchboards.of(LINE);
 	}
 
 	private SignalingSession session() {
 		EdgeSocket socket = this.edge.outbound(mock(Session.class));
-		return new SignalingSession(socket, this.codec, this.switchboard, new RateLimit(200, 50), this.metrics, "all");
+		return new SignalingSession(socket, this.codec, this.switchboard, new RateLimit(200, 50), this.metrics, "all",
+				this.admission, new CallAttemptLimit(0));
 	}
 
 	@Test

@@ -100,18 +100,25 @@ public final class StalledBrowser implements AutoCloseable {
 		this.out.flush();
 	}
 
-	/** Reads one unfragmented text frame (short enough for a 16-bit length). */
+	/**
+	 * Reads one unfragmented text frame (short enough for a 16-bit length), passing over the server's
+	 * pings, which this browser never answers.
+	 */
 	public String receive() throws IOException {
-		int opcode = this.in.readUnsignedByte() & 0x0f;
-		int length = this.in.readUnsignedByte() & 0x7f;
-		if (length == 126) {
-			length = this.in.readUnsignedShort();
+		while (true) {
+			int opcode = this.in.readUnsignedByte() & 0x0f;
+			int length = this.in.readUnsignedByte() & 0x7f;
+			if (length == 126) {
+				length = this.in.readUnsignedShort();
+			}
+			byte[] payload = this.in.readNBytes(length);
+			if (opcode == 1) {
+				return new String(payload, StandardCharsets.UTF_8);
+			}
+			if (opcode != 9) {
+				throw new IOException("Expected a text frame, got opcode " + opcode);
+			}
 		}
-		byte[] payload = this.in.readNBytes(length);
-		if (opcode != 1) {
-			throw new IOException("Expected a text frame, got opcode " + opcode);
-		}
-		return new String(payload, StandardCharsets.UTF_8);
 	}
 
 	/**
