@@ -33,6 +33,7 @@ import dev.webphone.line.TestSwitchboards;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.CloseStatus;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -64,6 +65,7 @@ class SignalingSessionTests {
 	@AfterEach
 	void stop() {
 		this.threads.shutdownNow();
+		this.resumption.destroy();
 		this.switchboard.destroy();
 	}
 
@@ -72,6 +74,10 @@ class SignalingSessionTests {
 
 	private final LineAdmission admission = TestAdmissions.open(LINE);
 
+	private final SessionResumption resumption = new SessionResumption(this.switchboard,
+			new SignalingProperties(List.of(), DataSize.ofKilobytes(64), Duration.ofSeconds(5), Duration.ofSeconds(12),
+					DataSize.ofKilobytes(512), 200, 50, null, Duration.ofSeconds(30)));
+
 	private static Switchboard switchboard() {
 		return TestSwitchboards.of(LINE);
 	}
@@ -79,7 +85,7 @@ class SignalingSessionTests {
 	private SignalingSession session() {
 		EdgeSocket socket = this.edge.outbound(mock(Session.class));
 		return new SignalingSession(socket, this.codec, this.switchboard, new RateLimit(200, 50), this.metrics, "all",
-				this.admission, new CallAttemptLimit(0));
+				this.admission, new CallAttemptLimit(0), this.resumption);
 	}
 
 	@Test
