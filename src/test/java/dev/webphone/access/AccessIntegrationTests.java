@@ -110,7 +110,7 @@ class AccessIntegrationTests {
 		assertThat(granted.path("phoneNumber").asString()).isEqualTo("5550001");
 		SignalingClient bob = connect(hmac(SECRET, claims("Support", "5550002", "Bob"), inAMinute()));
 		bob.await("access-granted");
-		JsonNode annSeenByBob = bob.await("client-state", (m) -> m.path("phoneNumber").asString().equals("5550001"));
+		JsonNode annSeenByBob = bob.awaitClientState("5550001", "ONLINE");
 		assertThat(annSeenByBob.path("properties").path("nickname").asString()).isEqualTo("Ann");
 	}
 
