@@ -341,6 +341,7 @@ class Call {
     // The server asks for an ICE restart (the other party is back after a lost connection).
     restartIce(iceServers = this.#port.iceServers()) {
         if (this.#negotiator && !isFinalPhase(this.#phase)) {
+            log.info(`${this.#describe()}: restarting ICE, a party is back after a lost connection`);
             this.#negotiator.restartIce(iceServers);
         }
     }

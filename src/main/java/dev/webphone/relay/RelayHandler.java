@@ -93,7 +93,7 @@ class RelayHandler extends AbstractWebSocketHandler {
 			return;
 		}
 		this.connections.remove(connection);
-		connection.browserClosed(status.getCode());
+		connection.browserClosed(status.getCode(), status.getReason());
 	}
 
 	/** How many browsers are connected through the relay. */

@@ -108,9 +108,26 @@ public final class RelayedConnection implements Session.Listener.AutoDemanding {
 		}
 	}
 
-	/** The browser's connection closed, whoever closed it: the upstream connection goes too. */
-	synchronized void browserClosed(int code) {
-		end(StatusCode.isTransmittable(code) ? code : StatusCode.SHUTDOWN, "browser gone", this.browser);
+	/**
+	 * The browser's connection closed, whoever closed it: the upstream connection goes too, closed so
+	 * that the phone system judges it as it would the browser's own close (a page that said goodbye, went
+	 * away, fell silent or was dropped; see its resume rules).
+	 */
+	synchronized void browserClosed(int code, String reason) {
+		if (this.browser.timedOut()) {
+			end(StatusCode.SHUTDOWN, "idle timeout", this.browser);
+		}
+		else if (this.browser.fellBehind()) {
+			// Let go as if it had said goodbye: what it missed cannot be held for it.
+			end(StatusCode.NORMAL, "browser too far behind", this.browser);
+		}
+		else if (StatusCode.isTransmittable(code)) {
+			end(code, (reason != null && !reason.isEmpty()) ? reason : "browser gone", this.browser);
+		}
+		else {
+			// Dropped without a close frame: the phone system hears of an abnormal end too.
+			end(StatusCode.SERVER_ERROR, "browser connection lost", this.browser);
+		}
 	}
 
 	/** The upstream could not be reached in time (or refused the upgrade). */

@@ -121,10 +121,10 @@ class ResumeIntegrationTests {
 		SignalingConnections.cut(this.context, LINE, ann.number());
 		ann.awaitClosed();
 		bob.awaitClientState(ann.number(), "OFFLINE");
-		bob.send(Map.of("type", "dial", "callId", "while-away", "to", ann.number()));
-		bob.awaitCallState("while-away", "NOT_FOUND");
 		bob.send(Map.of("type", "hangup", "callId", "hung-up-meanwhile"));
 		bob.awaitCallState("hung-up-meanwhile", "COMPLETED");
+		bob.send(Map.of("type", "dial", "callId", "while-away", "to", ann.number()));
+		bob.awaitCallState("while-away", "NOT_FOUND");
 
 		SignalingClient back = this.clients.open();
 		back.send(resume(ann.resumeSecret()));
