@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 				"webphone.lines[2].name=Routed", "webphone.lines[2].default-route=2001",
 				"webphone.lines[2].first-number=2001", "webphone.lines[3].name=Small",
 				"webphone.lines[3].max-clients=1", "webphone.lines[4].name=Twenty", "webphone.lines[4].max-clients=20",
-				"webphone.signaling.allowed-origins=http://pages.example:8080" })
+				"webphone.signaling.allowed-origins=http://pages.example:8080", "webphone.signaling.resume-grace=3s" })
 class LineIntegrityIntegrationTests {
 
 	private static final int RESET_JOINS = 2_000;
@@ -77,6 +77,8 @@ class LineIntegrityIntegrationTests {
 		finally {
 			threads.shutdownNow();
 		}
+		// A connection reset after the join keeps its number for a resume, for the grace period (3 s
+		// here): then the client leaves and its seat is free.
 		await("clients left on the line after the resets (seed " + seed + ")")
 			.atMost(Duration.ofSeconds(20))
 			.until(() -> this.switchboard.clientCount("Twenty") == 0);

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 				"webphone.lines[2].name=Routed", "webphone.lines[2].default-route=2001",
 				"webphone.lines[2].first-number=2001", "webphone.lines[3].name=Small",
 				"webphone.lines[3].max-clients=1", "webphone.lines[4].name=Twenty", "webphone.lines[4].max-clients=20",
-				"webphone.signaling.allowed-origins=http://pages.example:8080" })
+				"webphone.signaling.allowed-origins=http://pages.example:8080", "webphone.signaling.resume-grace=3s" })
 class SignalingIntegrationTests {
 
 	@LocalServerPort
