@@ -58,6 +58,13 @@ describe("the connection", () => {
         assert.deepEqual(socket.sent, [{ type: "connect", line: "Webphone1", properties: { nickname: "Ann" } }]);
     });
 
+    it("joins as an extension with its password when given one, and sends no password otherwise", async () => {
+        page.client.connect("192.0.2.10", "Office", { nickname: "Reception" }, { extension: 200, password: "s3cret" });
+        page.WebSocket.last.open();
+        assert.deepEqual(page.WebSocket.last.sent, [{ type: "connect", line: "Office", properties: { nickname: "Reception" },
+            extension: "200", password: "s3cret" }]);
+    });
+
     it("publishes the tutorial's globals, with CONNECTION_SUCCESS the same as ACCESS_GRANTED", () => {
         const { window } = page.api;
         assert.equal(window.ConnectionState.CONNECTION_SUCCESS, window.ConnectionState.ACCESS_GRANTED);

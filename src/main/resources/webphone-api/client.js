@@ -41,14 +41,16 @@ class WebphoneClient {
         });
     }
 
-    connect(serverAddress, lineOrToken, properties) {
+    // extension (ours): {extension, password} connects as that extension of the line, with its fixed
+    // number, instead of a number the line hands out.
+    connect(serverAddress, lineOrToken, properties, extension) {
         if (this.#connection) {
             log.warn("connect() ignored: already connected or connecting; call disconnect() first");
             return;
         }
         const connection = {
             granted: false, phoneNumber: null, iceServers: [], iceTransportPolicy: "all", transport: null,
-            url: null, line: lineOrToken, connectMessage: connectMessage(lineOrToken, properties),
+            url: null, line: lineOrToken, connectMessage: connectMessage(lineOrToken, properties, extension),
             secret: null, graceMs: 0, lostAt: null, attempt: 0, retryTimer: null, told: false
         };
         this.#connection = connection;
@@ -365,10 +367,14 @@ class WebphoneClient {
     }
 }
 
-function connectMessage(lineOrToken, properties) {
+function connectMessage(lineOrToken, properties, extension) {
     const message = { type: "connect", line: String(lineOrToken === undefined || lineOrToken === null ? "" : lineOrToken) };
     if (properties && typeof properties === "object") {
         message.properties = { ...properties };
+    }
+    if (extension && typeof extension === "object" && extension.extension !== undefined) {
+        message.extension = String(extension.extension);
+        message.password = String(extension.password === undefined ? "" : extension.password);
     }
     return message;
 }

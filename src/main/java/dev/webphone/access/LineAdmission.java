@@ -50,8 +50,11 @@ public class LineAdmission {
 
 	private final List<String> jwtLines;
 
+	private final ExtensionLogins extensions;
+
 	LineAdmission(AccessProperties access, LineProperties lines) {
 		this.lineNames = lines.lines().stream().map(LineProperties.Spec::name).collect(Collectors.toUnmodifiableSet());
+		this.extensions = new ExtensionLogins(lines);
 		this.jwtConfig = access.jwt();
 		for (AccessProperties.LineAccess line : access.lines()) {
 			if (!this.lineNames.contains(line.name())) {
@@ -101,6 +104,27 @@ public class LineAdmission {
 	 * @throws AccessDeniedException with the reason the page is shown
 	 */
 	public Admission admit(String lineOrToken, Map<String, Object> properties) {
+		return admit(lineOrToken, properties, null, null);
+	}
+
+	/**
+	 * Decides where the client of a {@code connect} joins, as an extension when it names one.
+	 * @param lineOrToken the {@code line} field of {@code connect}: for an extension, the line's name
+	 * @param properties the properties the page sent
+	 * @param extension the extension's number, or {@code null}
+	 * @param password the extension's password
+	 * @throws AccessDeniedException with the reason the page is shown
+	 */
+	public Admission admit(String lineOrToken, Map<String, Object> properties, String extension, String password) {
+		if (extension != null) {
+			if (!this.lineNames.contains(lineOrToken)) {
+				throw new AccessDeniedException("An extension connects with its line's name; there is no webphone line '"
+						+ lineOrToken + "'");
+			}
+			// The extension's password is its own right to the line, whether the line is open or not.
+			this.extensions.check(lineOrToken, extension, (password != null) ? password : "");
+			return new Admission(lineOrToken, extension, properties);
+		}
 		if (this.lineNames.contains(lineOrToken)) {
 			if (this.closedLines.containsKey(lineOrToken)) {
 				throw new AccessDeniedException("The webphone line '" + lineOrToken + "' needs a token: pass the "
@@ -139,6 +163,10 @@ public class LineAdmission {
 			if (!NUMBER.matcher(number).matches()) {
 				throw new AccessDeniedException("The token's claim '" + this.jwtConfig.numberClaim()
 						+ "' is not a phone number (1 to 32 digits)");
+			}
+			if (this.extensions.isExtension(line, number)) {
+				throw new AccessDeniedException("The token's number " + number + " is an extension of the line '" + line
+						+ "', which only its password may claim");
 			}
 		}
 		Map<String, Object> shown = properties;

@@ -2,6 +2,9 @@ package dev.webphone.line;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +32,11 @@ final class Line {
 	/** Who is told about whom; {@code null} on a line without presence. */
 	private final Roster roster;
 
+	private final List<Route> dialPlan;
+
+	/** Numbers only their extension's browser may have. */
+	private final Set<String> extensionNumbers;
+
 	/** A line whose presence changes are sent without a window, on {@code pool}. */
 	Line(LineProperties.Spec spec, Executor pool) {
 		this(spec, pool, null, new PresenceProperties(java.time.Duration.ZERO, 5000, 0, 0));
@@ -42,6 +50,8 @@ final class Line {
 		this.spec = spec;
 		this.nextNumber = new AtomicLong(spec.firstNumber());
 		this.roster = spec.presence() ? new Roster(new SerialExecutor(pool), timer, presence) : null;
+		this.dialPlan = spec.dialPlan().stream().map((rule) -> new Route(Pattern.compile(rule.match()), rule.to())).toList();
+		this.extensionNumbers = Set.copyOf(spec.extensions().stream().map(LineProperties.Extension::number).toList());
 	}
 
 	String name() {
@@ -53,10 +63,36 @@ final class Line {
 	}
 
 	/**
-	 * A number no client of this line has had since the server started.
+	 * A number no client of this line has had since the server started, and no extension's.
 	 */
 	String allocateNumber() {
-		return Long.toString(this.nextNumber.getAndIncrement());
+		String number;
+		do {
+			number = Long.toString(this.nextNumber.getAndIncrement());
+		}
+		while (this.extensionNumbers.contains(number));
+		return number;
+	}
+
+	/**
+	 * Where a call to {@code dialled} goes: the default route for no number, else the first dial plan
+	 * rule that matches the whole number, else the number itself.
+	 * @return the number to ring, empty when it goes nowhere
+	 */
+	String route(String dialled) {
+		if (dialled == null || dialled.isEmpty()) {
+			return this.spec.defaultRoute();
+		}
+		for (Route route : this.dialPlan) {
+			Matcher matcher = route.match().matcher(dialled);
+			if (matcher.matches()) {
+				return matcher.replaceFirst(route.to());
+			}
+		}
+		return dialled;
+	}
+
+	private record Route(Pattern match, String to) {
 	}
 
 	/**

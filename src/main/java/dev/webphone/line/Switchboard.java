@@ -319,7 +319,7 @@ public class Switchboard implements DisposableBean {
 	 */
 	public void dial(Client caller, String callId, String to, CallType type) {
 		Line line = caller.line();
-		String number = (to == null || to.isEmpty()) ? line.spec().defaultRoute() : to;
+		String number = line.route(to);
 		Client callee = number.isEmpty() ? null : line.find(number);
 		decide(caller, caller, (callee != null) ? callee : caller,
 				(outbox) -> dialLocked(caller, callee, number, callId, type, outbox));
@@ -345,8 +345,9 @@ public class Switchboard implements DisposableBean {
 		}
 		Call call = new Call(caller, callee, number, callId);
 		if (callee == null || callee.isGone()) {
-			change(call, CallEvent.DIAL_NOT_FOUND, Role.CALLER, "No client with number '" + number + "' is online",
-					outbox);
+			change(call, CallEvent.DIAL_NOT_FOUND, Role.CALLER, number.isEmpty()
+					? "The dial plan of this line sends that number nowhere"
+					: "No client with number '" + number + "' is online", outbox);
 		}
 		else if (callee == caller) {
 			change(call, CallEvent.DIAL_BUSY, Role.CALLER, "That is this client's own number", outbox);

@@ -24,13 +24,34 @@ import dev.webphone.line.CallType;
 sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Resume, ClientMessage.Dial,
 		ClientMessage.Accept, ClientMessage.Reject, ClientMessage.HangUp, ClientMessage.Watch, Negotiation {
 
-	/** Join a line, showing {@code properties} to its other clients. */
-	record Connect(String line, Map<String, Object> properties) implements ClientMessage {
+	/**
+	 * Join a line, showing {@code properties} to its other clients; as the extension {@code extension}
+	 * when it is given, proven by {@code password}.
+	 */
+	record Connect(String line, Map<String, Object> properties, String extension, String password)
+			implements ClientMessage {
 
 		public Connect {
 			// A line name or a token: identity providers' JWTs run to a few kilobytes.
 			line = Fields.text("line", line, 8192, false);
 			properties = Fields.properties(properties);
+			if (extension != null) {
+				extension = Fields.number("extension", extension);
+				password = Fields.text("password", password, 256, true);
+			}
+			else if (password != null) {
+				throw new IllegalArgumentException("password is only for an extension: give extension too");
+			}
+		}
+
+		Connect(String line, Map<String, Object> properties) {
+			this(line, properties, null, null);
+		}
+
+		/** Leaves the password out: messages may be logged. */
+		@Override
+		public String toString() {
+			return "Connect[line=" + this.line + ", properties=" + this.properties + ", extension=" + this.extension + "]";
 		}
 
 	}

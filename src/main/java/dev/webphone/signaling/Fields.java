@@ -11,6 +11,8 @@ final class Fields {
 
 	private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+	private static final Pattern NUMBER = Pattern.compile("[0-9]{1,32}");
+
 	static final int MAX_PROPERTIES = 16;
 
 	static final int MAX_PROPERTY_LENGTH = 256;
@@ -29,6 +31,13 @@ final class Fields {
 			throw new IllegalArgumentException("callId must be 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'");
 		}
 		return callId;
+	}
+
+	static String number(String name, String value) {
+		if (value == null || !NUMBER.matcher(value).matches()) {
+			throw new IllegalArgumentException(name + " must be a phone number: 1 to 32 digits");
+		}
+		return value;
 	}
 
 	static String text(String name, String value, int maxLength, boolean mayBeEmpty) {

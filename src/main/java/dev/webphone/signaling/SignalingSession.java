@@ -149,7 +149,8 @@ final class SignalingSession {
 	 * which entering does nothing), or this thread finds the connection closed and leaves itself.
 	 */
 	private void join(ClientMessage.Connect connect) {
-		LineAdmission.Admission allowed = this.admission.admit(connect.line(), connect.properties());
+		LineAdmission.Admission allowed = this.admission.admit(connect.line(), connect.properties(), connect.extension(),
+				connect.password());
 		ResumableClient channel = this.resumption.open(this);
 		Client admitted = this.switchboard.admit(allowed.line(), allowed.number(), allowed.properties(), channel);
 		channel.bind(admitted);

@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.socket.BinaryMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,13 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nobody else anything, and leaves at most a line in the log. Same server configuration as
  * {@link SignalingIntegrationTests}, so the two share one server.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "webphone.lines[0].name=Webphone1", "webphone.lines[1].name=Quick",
-				"webphone.lines[1].ring-timeout=300ms", "webphone.lines[1].presence=false",
-				"webphone.lines[2].name=Routed", "webphone.lines[2].default-route=2001",
-				"webphone.lines[2].first-number=2001", "webphone.lines[3].name=Small",
-				"webphone.lines[3].max-clients=1",
-				"webphone.signaling.allowed-origins=http://pages.example:8080" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@TestPropertySource("classpath:signaling-lines.properties")
 @ExtendWith(OutputCaptureExtension.class)
 class HostileInputIntegrationTests {
 

@@ -25,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,13 +36,8 @@ import static org.awaitility.Awaitility.await;
  * dial that reuses the id of the caller's live call. Same server configuration as
  * {@link SignalingIntegrationTests}, so both share one context.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "webphone.lines[0].name=Webphone1", "webphone.lines[1].name=Quick",
-				"webphone.lines[1].ring-timeout=300ms", "webphone.lines[1].presence=false",
-				"webphone.lines[2].name=Routed", "webphone.lines[2].default-route=2001",
-				"webphone.lines[2].first-number=2001", "webphone.lines[3].name=Small",
-				"webphone.lines[3].max-clients=1", "webphone.lines[4].name=Twenty", "webphone.lines[4].max-clients=20",
-				"webphone.signaling.allowed-origins=http://pages.example:8080", "webphone.signaling.resume-grace=3s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@TestPropertySource("classpath:signaling-lines.properties")
 class LineIntegrityIntegrationTests {
 
 	private static final int RESET_JOINS = 2_000;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import tools.jackson.databind.JsonNode;
@@ -23,13 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * The embedded webphone line over real WebSocket connections: joining, presence, the life of a call,
  * and the relay of WebRTC negotiation.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "webphone.lines[0].name=Webphone1", "webphone.lines[1].name=Quick",
-				"webphone.lines[1].ring-timeout=300ms", "webphone.lines[1].presence=false",
-				"webphone.lines[2].name=Routed", "webphone.lines[2].default-route=2001",
-				"webphone.lines[2].first-number=2001", "webphone.lines[3].name=Small",
-				"webphone.lines[3].max-clients=1", "webphone.lines[4].name=Twenty", "webphone.lines[4].max-clients=20",
-				"webphone.signaling.allowed-origins=http://pages.example:8080", "webphone.signaling.resume-grace=3s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@TestPropertySource("classpath:signaling-lines.properties")
 class SignalingIntegrationTests {
 
 	@LocalServerPort
