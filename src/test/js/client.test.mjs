@@ -48,6 +48,35 @@ beforeEach(() => {
     page = tab();
 });
 
+describe("every call of the client (ours)", () => {
+    it("hands onCall the calls the page creates and the calls that arrive, a handler registered late too", async () => {
+        page.client.connect("", "Webphone1");
+        page.WebSocket.last.open();
+        page.WebSocket.last.serverSends(GRANTED);
+        const outgoing = page.client.createCall("1002");
+        page.WebSocket.last.serverSends({ type: "incoming", callId: "in-1", from: "1003", callType: "AUDIO" });
+        const seen = [];
+        page.client.onCall(call => seen.push(call.getOtherParty()));
+        await settle();
+
+        assert.deepEqual(seen, ["1002", "1003"]);
+        assert.equal(outgoing.getOtherParty(), "1002");
+    });
+
+    it("keeps at most the 100 newest calls for a handler that is not there yet", async () => {
+        for (let i = 0; i < 150; i++) {
+            page.client.createCall(String(2000 + i));
+        }
+        const seen = [];
+        page.client.onCall(call => seen.push(call.getOtherParty()));
+        await settle();
+
+        assert.equal(seen.length, 100);
+        assert.equal(seen[0], "2050");
+        assert.equal(seen[99], "2149");
+    });
+});
+
 describe("the connection", () => {
     it("opens the socket the script's address implies and joins the line with the page's properties", async () => {
         page.client.connect("192.0.2.10", "Webphone1", { nickname: "Ann" });

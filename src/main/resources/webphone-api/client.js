@@ -17,6 +17,8 @@ class WebphoneClient {
     #roster = new ClientRoster();
     #connectionStates = new EventChannel("onConnectionStateChanged");
     #incomingCalls = new EventChannel("onIncomingCall", call => call.getCallState() === CallState.RINGING);
+    // Ours: every call of this client, outgoing ones when created and incoming ones when they arrive.
+    #allCalls = new EventChannel("onCall", call => !FINAL_CALL_STATES.has(call.getCallState()));
     #userInfo = new EventChannel("onUserInfoReceived");
     #reconnect = new ReconnectPolicy(RECONNECT_DEFAULTS);
     #pageHideWatched = false;
@@ -135,13 +137,20 @@ class WebphoneClient {
         this.#incomingCalls.add(handler);
     }
 
+    /** Ours: fn(call) for every call of this client, as it is created or arrives. */
+    onCall(handler) {
+        this.#allCalls.add(handler);
+    }
+
     onUserInfoReceived(handler) {
         this.#userInfo.add(handler);
     }
 
     createCall(number, callType) {
         const otherParty = number === undefined || number === null ? "" : String(number);
-        return new Call(this.#port, { id: newCallId(), otherParty, callType, incoming: false });
+        const call = new Call(this.#port, { id: newCallId(), otherParty, callType, incoming: false });
+        this.#allCalls.emit(call);
+        return call;
     }
 
     #receive(connection, message) {
@@ -286,6 +295,7 @@ class WebphoneClient {
         }
         const call = new Call(this.#port, { id: callId, otherParty: from, callType, incoming: true });
         this.#incomingCalls.emit(call);
+        this.#allCalls.emit(call);
     }
 
     // Messages for a call this page no longer knows are late echoes of one it already ended.

@@ -38,6 +38,9 @@ function requireHandler(eventName, handler) {
     return true;
 }
 
+// How many events a channel keeps for handlers not registered yet; the oldest go first.
+const MAX_PARKED_EVENTS = 100;
+
 // Handlers are additive. Events emitted while no handler exists are parked and handed to the first
 // handler(s) registered; isStillRelevant lets a channel drop a parked event that went stale
 // (an incoming call that stopped ringing before anyone listened).
@@ -62,6 +65,10 @@ class EventChannel {
 
     emit(value) {
         if (this.#handlers.length === 0) {
+            // A page that never listens must not make the client hold every event for ever.
+            if (this.#parked.length >= MAX_PARKED_EVENTS) {
+                this.#parked.shift();
+            }
             this.#parked.push(value);
         } else {
             this.#scheduleDelivery(value);

@@ -6,7 +6,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The start page and the tutorial's voice call page.
+ * The start page, the tutorial's voice call page and the softphone.
  */
 @Controller
 class PageController {
@@ -25,11 +25,22 @@ class PageController {
 
 	@GetMapping("/voicecall")
 	String voiceCall(HttpServletRequest request, Model model) {
+		connection(request, model);
+		return "voicecall";
+	}
+
+	@GetMapping("/phone")
+	String phone(HttpServletRequest request, Model model) {
+		connection(request, model);
+		return "phone";
+	}
+
+	/** Where a page's script comes from and what it connects to. */
+	private void connection(HttpServletRequest request, Model model) {
 		model.addAttribute("scriptUrl", this.page.scriptUrl());
 		model.addAttribute("serverAddress",
 				this.page.serverAddress().isEmpty() ? request.getServerName() : this.page.serverAddress());
 		model.addAttribute("line", this.page.line());
-		return "voicecall";
 	}
 
 }

@@ -68,6 +68,13 @@ class VoiceCallBrowserTests {
 				.contains("Online: ");
 		}
 
+		// ... and says whom it is in a call with.
+		for (Browser tab : new Browser[] { low, high }) {
+			await().atMost(CALL_SET_UP)
+				.untilAsserted(() -> assertThat(tab.driver().findElement(By.id("webphone-status")).getText())
+					.contains("In a call with "));
+		}
+
 		ToneSpectrum heardByLow = low.assertHearsTone(REMOTE_AUDIO, 1000);
 		ToneSpectrum heardByHigh = high.assertHearsTone(REMOTE_AUDIO, 440);
 		assertThat(heardByLow.isAudible(440)).as("the 440 Hz side hears its own tone").isFalse();
@@ -80,6 +87,8 @@ class VoiceCallBrowserTests {
 		for (Browser browser : new Browser[] { hangingUp, other }) {
 			await().atMost(CALL_SET_UP).untilAsserted(() -> {
 				assertThat(browser.driver().findElement(By.id("header")).getText()).isEqualTo("The call is hung up.");
+				assertThat(browser.driver().findElement(By.id("webphone-status")).getText())
+					.doesNotContain("In a call with");
 				assertThat(browser.driver().findElements(By.cssSelector(REMOTE_AUDIO))).as("remote audio element")
 					.isEmpty();
 				assertThat(((JavascriptExecutor) browser.driver()).executeScript(MICROPHONE_RELEASED))

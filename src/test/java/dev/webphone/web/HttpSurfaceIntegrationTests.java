@@ -58,6 +58,19 @@ class HttpSurfaceIntegrationTests {
 	}
 
 	@Test
+	void ourOwnPagesGetAStrictPolicyWithNoInlineScriptOrStyleAtAll() throws Exception {
+		for (String path : new String[] { "/phone", "/" }) {
+			HttpResponse<String> page = get(path);
+			assertThat(page.statusCode()).isEqualTo(200);
+			String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+			assertThat(policy).as(path)
+				.contains("script-src 'self';", "style-src 'self';", "object-src 'none'", "frame-ancestors 'none'")
+				.doesNotContain("nonce-", "unsafe-eval", "unsafe-inline", "unsafe-hashes");
+			assertThat(page.body()).as(path).doesNotContain("<script>", "style=\"", "onclick=");
+		}
+	}
+
+	@Test
 	void pagesMayNotBeFramedAndSendNoReferrer() throws Exception {
 		for (String path : new String[] { "/", "/voicecall" }) {
 			HttpResponse<String> page = get(path);

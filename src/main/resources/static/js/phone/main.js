@@ -1,0 +1,208 @@
+// The softphone page: feeds what the WebphoneAPI client reports into the phone's state machine and
+// the page's actions into the client. Features a server does not offer (yet) are switched off with a
+// word, never an exception.
+import { initialModel, nextPhoneState, Phone, PhoneEvent } from "./state.js";
+import { render } from "./view.js";
+
+const RETRY_MS = 5000;
+
+const body = document.body;
+const model = initialModel();
+const unavailable = new Set();
+let call = null;
+
+const actions = { dial, unavailable };
+
+function update(patch = {}) {
+    Object.assign(model, patch);
+    render(model, actions);
+}
+
+function move(event, patch = {}) {
+    const next = nextPhoneState(model.state, event);
+    if (next !== null) {
+        update({ ...patch, state: next });
+    }
+}
+
+// Why a call ended, in the words a user would use.
+function plainEnd(state, otherParty, reason) {
+    const who = otherParty || "The other party";
+    switch (state) {
+        case CallState.BUSY: return `${who} is in another call.`;
+        case CallState.NOT_FOUND: return `${who} is not online.`;
+        case CallState.REJECTED: return `${who} declined the call.`;
+        case CallState.NOT_ANSWERED: return `No answer from ${who}.`;
+        case CallState.ERROR:
+            return /microphone|NotAllowed|Permission/i.test(reason || "")
+                ? "The microphone is blocked: allow it in the browser's address bar, then call again."
+                : `The call failed: ${reason}`;
+        default: return null;
+    }
+}
+
+function feature(name, action) {
+    try {
+        action();
+        return true;
+    } catch (failure) {
+        if (failure && (failure.name === "NotSupportedError" || failure instanceof TypeError)) {
+            unavailable.add(name);
+            update({ notice: `${name[0].toUpperCase()}${name.slice(1)} is not available on this server yet.` });
+            return false;
+        }
+        throw failure;
+    }
+}
+
+function follow(newCall, otherParty) {
+    call = newCall;
+    update({ call: newCall, otherParty, muted: false, messages: [], quality: "" });
+    newCall.onCallStateChanged(state => {
+        if (call !== newCall) {
+            return;
+        }
+        if (state === CallState.IN_CALL) {
+            move(model.state === Phone.HELD ? PhoneEvent.RESUMED : PhoneEvent.ANSWERED,
+                model.since === null ? { since: Date.now() } : {});
+        } else if (state === CallState.HOLD) {
+            move(PhoneEvent.HELD);
+        } else if (state !== CallState.RINGING) {
+            const notice = plainEnd(state, newCall.getOtherParty(), newCall.getEndReason && newCall.getEndReason());
+            call = null;
+            move(PhoneEvent.ENDED, { call: null, since: null, notice, otherParty: null });
+        }
+    });
+    if (typeof newCall.onMessageReceived === "function") {
+        try {
+            newCall.onMessageReceived(message => update({
+                messages: [...model.messages, { mine: false, text: typeof message === "string" ? message : String(message && (message.text || message.message)) }]
+            }));
+        } catch (failure) {
+            unavailable.add("chat");
+        }
+    } else {
+        unavailable.add("chat");
+    }
+    if (typeof newCall.setRemoteDisplay === "function") {
+        try {
+            newCall.setRemoteDisplay("remote-video");
+        } catch (failure) {
+            unavailable.add("video");
+        }
+    }
+}
+
+function dial(number) {
+    const wanted = String(number || document.getElementById("number").value).trim();
+    if (model.state !== Phone.READY) {
+        return;
+    }
+    const outgoing = OzWebClient.createCall(wanted);
+    follow(outgoing, wanted || "the default destination");
+    move(PhoneEvent.DIAL, { notice: null, since: null });
+    outgoing.start();
+}
+
+function wire() {
+    document.getElementById("dial").addEventListener("submit", event => {
+        event.preventDefault();
+        dial();
+    });
+    document.getElementById("keypad").addEventListener("click", event => {
+        const key = event.target.dataset && event.target.dataset.key;
+        if (!key) {
+            return;
+        }
+        if (call && (model.state === Phone.IN_CALL || model.state === Phone.HELD)) {
+            feature("keypad", () => call.sendDtmf(key));
+        } else {
+            const input = document.getElementById("number");
+            input.value += key;
+            input.focus();
+        }
+    });
+    document.getElementById("accept").addEventListener("click", () => call && call.accept());
+    document.getElementById("reject").addEventListener("click", () => call && call.reject());
+    document.getElementById("hang-up").addEventListener("click", () => call && call.hangUp());
+    document.getElementById("hold").addEventListener("click", () => {
+        if (call) {
+            feature("hold", () => (model.state === Phone.HELD ? call.unHold() : call.hold()));
+        }
+    });
+    document.getElementById("mute").addEventListener("click", () => {
+        if (call && feature("mute", () => (model.muted ? call.unMute() : call.mute()))) {
+            update({ muted: !model.muted });
+        }
+    });
+    document.getElementById("transfer").addEventListener("click", () => {
+        const target = call && window.prompt("Transfer this call to which number?");
+        if (target) {
+            feature("transfer", () => call.transfer(target.trim()));
+        }
+    });
+    document.getElementById("video").addEventListener("click", () => call && feature("video", () => call.attachCamera()));
+    document.getElementById("chat").addEventListener("submit", event => {
+        event.preventDefault();
+        const input = document.getElementById("chat-text");
+        const text = input.value.trim();
+        if (call && text && feature("chat", () => call.sendMessage(text))) {
+            input.value = "";
+            update({ messages: [...model.messages, { mine: true, text }] });
+        }
+    });
+    // The call timer.
+    setInterval(() => {
+        if (model.state === Phone.IN_CALL || model.state === Phone.HELD) {
+            render(model, actions);
+        }
+    }, 1000);
+}
+
+function connect() {
+    const params = new URLSearchParams(location.search);
+    const nickname = params.get("name");
+    OzWebClient.connect(body.dataset.serverAddress || location.hostname, body.dataset.line,
+        nickname ? { nickname } : undefined);
+}
+
+OzWebClient.onConnectionStateChanged(state => {
+    if (state == ConnectionState.ACCESS_GRANTED) {
+        move(PhoneEvent.CONNECTED, { connection: `Online on line ${body.dataset.line}`, notice: null });
+        return;
+    }
+    const reason = state.reason ? `: ${state.reason}` : "";
+    const words = {
+        ACCESS_DENIED: `The line refused this phone${reason}.`,
+        CONNECTION_FAILED: `Cannot reach the phone system${reason}. Retrying...`,
+        CONNECTION_CLOSED: `The connection was lost${reason}. Reconnecting...`
+    }[String(state)] || `Not connected (${state}${reason}).`;
+    call = null;
+    move(PhoneEvent.DISCONNECTED, { connection: "Offline", notice: words, ownNumber: null, online: new Map(), call: null, since: null });
+    if (String(state) === "CONNECTION_FAILED") {
+        setTimeout(connect, RETRY_MS);
+    }
+});
+OzWebClient.onUserInfoReceived(info => update({ ownNumber: info.phoneNumber }));
+OzWebClient.onClientStateChanged(client => {
+    const online = new Map(model.online);
+    if (client.status === "ONLINE") {
+        online.set(client.phoneNumber, client);
+    } else {
+        online.delete(client.phoneNumber);
+    }
+    update({ online });
+});
+OzWebClient.onIncomingCall(incoming => {
+    if (model.state !== Phone.READY) {
+        // One call at a time: a second caller hears that this phone is busy.
+        incoming.reject();
+        return;
+    }
+    follow(incoming, incoming.getOtherParty());
+    move(PhoneEvent.RINGING_IN, { notice: null, since: null });
+});
+
+wire();
+render(model, actions);
+connect();

@@ -1,0 +1,155 @@
+package dev.webphone.browser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The softphone at {@code /phone}, driven by clicks in two real browsers as a user would: each sees
+ * the other online, one calls from the list or the dial pad, the other accepts from the banner, both
+ * hear each other, and either hangs up. Screenshots of each step go to {@code target/screenshots}.
+ * Same server configuration as {@link VoiceCallBrowserTests}, so the two share one server.
+ */
+@Tag("browser")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class PhoneBrowserTests {
+
+	private static final Duration UI = Duration.ofSeconds(20);
+
+	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+	@RegisterExtension
+	final Browsers browsers = Browsers.chromium();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void aCallFromTheOnlineListIsAcceptedFromTheBannerAndHungUp() throws IOException {
+		Browser ann = open("Ann", 440);
+		Browser bob = open("Bob", 1000);
+		String annNumber = ownNumber(ann);
+		String bobNumber = ownNumber(bob);
+
+		click(ann, By.cssSelector("#online button[data-number='" + bobNumber + "']"));
+		awaitText(ann, "call-status", "Ringing...");
+		awaitVisible(bob, "incoming");
+		assertThat(text(bob, "incoming-text")).isEqualTo("Incoming call from Ann (" + annNumber + ")");
+		screenshot(bob, "phone-incoming");
+		click(bob, By.id("accept"));
+
+		awaitText(ann, "call-status", "In call");
+		awaitText(bob, "call-status", "In call");
+		assertThat(text(ann, "call-with")).isEqualTo("Bob (" + bobNumber + ")");
+		ann.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 1000);
+		bob.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 440);
+		await().atMost(UI).until(() -> !"00:00".equals(text(ann, "call-timer")));
+		screenshot(ann, "phone-in-call");
+
+		click(bob, By.id("hang-up"));
+		awaitHidden(ann, "in-call");
+		awaitHidden(bob, "in-call");
+		assertThat(element(ann, "call").isEnabled()).as("Ann can call again").isTrue();
+		screenshot(ann, "phone-after-call");
+		assertNoErrors(ann);
+		assertNoErrors(bob);
+	}
+
+	@Test
+	void aNumberTypedOnTheDialPadIsCalledAndAnUnknownOneIsExplained() throws IOException {
+		Browser ann = open("Ann", 440);
+		Browser bob = open("Bob", 1000);
+		ownNumber(ann);
+		String bobNumber = ownNumber(bob);
+
+		for (char digit : bobNumber.toCharArray()) {
+			click(ann, By.cssSelector("#keypad button[data-key='" + digit + "']"));
+		}
+		assertThat(element(ann, "number").getDomProperty("value")).isEqualTo(bobNumber);
+		click(ann, By.id("call"));
+		awaitVisible(bob, "incoming");
+		click(bob, By.id("reject"));
+		awaitText(ann, "notice", bobNumber + " declined the call.");
+
+		element(ann, "number").clear();
+		element(ann, "number").sendKeys("99999");
+		click(ann, By.id("call"));
+		awaitText(ann, "notice", "99999 is not online.");
+		screenshot(ann, "phone-not-found");
+		assertNoErrors(ann);
+	}
+
+	private Browser open(String name, int toneHz) {
+		Browser browser = this.browsers.open("http://localhost:" + this.port + "/phone?name=" + name,
+				this.browsers.tone(toneHz));
+		await().atMost(UI).until(() -> text(browser, "own-number").startsWith("Your number: "));
+		return browser;
+	}
+
+	private static String ownNumber(Browser browser) {
+		return text(browser, "own-number").substring("Your number: ".length());
+	}
+
+	private static WebElement element(Browser browser, String id) {
+		return browser.driver().findElement(By.id(id));
+	}
+
+	private static String text(Browser browser, String id) {
+		return element(browser, id).getText().trim();
+	}
+
+	private static void click(Browser browser, By button) {
+		await().atMost(UI).ignoreExceptions().until(() -> {
+			WebElement element = browser.driver().findElement(button);
+			if (!element.isDisplayed() || !element.isEnabled()) {
+				return false;
+			}
+			element.click();
+			return true;
+		});
+	}
+
+	private static void awaitText(Browser browser, String id, String expected) {
+		await().atMost(UI).untilAsserted(() -> assertThat(text(browser, id)).isEqualTo(expected));
+	}
+
+	private static void awaitVisible(Browser browser, String id) {
+		await().atMost(UI).until(() -> element(browser, id).isDisplayed());
+	}
+
+	private static void awaitHidden(Browser browser, String id) {
+		await().atMost(UI).until(() -> !element(browser, id).isDisplayed());
+	}
+
+	/** No script error, and nothing the Content-Security-Policy refused. */
+	private static void assertNoErrors(Browser browser) {
+		assertThat(browser.consoleLines()).as("console of %s", browser)
+			.noneMatch((line) -> line.startsWith("SEVERE") && !line.contains("favicon"))
+			.noneMatch((line) -> line.contains("Content Security Policy"));
+	}
+
+	private static void screenshot(Browser browser, String name) throws IOException {
+		WebDriver driver = browser.driver();
+		Path file = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+		Files.createDirectories(SCREENSHOTS);
+		Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+}
