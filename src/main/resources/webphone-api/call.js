@@ -338,6 +338,19 @@ class Call {
         }
     }
 
+    // Ours: the call's quality now, a promise of {roundTripTimeMs, jitterMs, lossPercent, receiveKbps,
+    // sendKbps, localLevel, remoteLevel} (null values where the browser reports nothing yet); null
+    // while no media is set up or once the call is over.
+    getQuality() {
+        if (!this.#negotiator || isFinalPhase(this.#phase)) {
+            return Promise.resolve(null);
+        }
+        return this.#negotiator.quality().catch(failure => {
+            log.debug(`no quality for ${this.#describe()}: ${failure.message || failure}`);
+            return null;
+        });
+    }
+
     // The server asks for an ICE restart (the other party is back after a lost connection).
     restartIce(iceServers = this.#port.iceServers()) {
         if (this.#negotiator && !isFinalPhase(this.#phase)) {

@@ -53,6 +53,8 @@ class Negotiator {
     // Set while the remote offer being ignored is in play, so its candidates fail quietly.
     #ignoringOffer = false;
     #localCandidates = 0;
+    // The statistics behind the last quality() reading, which the next one is compared with.
+    #lastReading = null;
     #candidateErrors = [];
 
     // localStream may be a promise: negotiation starts once the microphone is granted, and remote
@@ -126,6 +128,14 @@ class Negotiator {
             }
             this.#peer.restartIce();
         });
+    }
+
+    /** The call's quality now (see quality.js); rates and loss since the previous reading. */
+    async quality() {
+        const now = readQuality(await this.#peer.getStats());
+        const quality = callQuality(now, this.#lastReading);
+        this.#lastReading = now;
+        return quality;
     }
 
     close() {

@@ -17,7 +17,7 @@ const BROWSER_GLOBALS = ["window", "document", "navigator", "console", "WebSocke
 // only the names some test uses are here.
 const INNER_NAMES = ["CallState", "FINAL_CALL_STATES", "signalingUrl", "Negotiator", "CallPhase", "CallEvent",
     "CALL_STATE_OF_PHASE", "nextCallPhase", "IllegalCallTransition", "CALL_METHODS_NOT_SUPPORTED", "Call",
-    "WebphoneClient"];
+    "WebphoneClient", "readQuality", "callQuality"];
 
 function joinedModules() {
     const order = readFileSync(new URL("modules.txt", MODULES), "utf8").split(/\r?\n/)

@@ -57,7 +57,7 @@ function feature(name, action) {
 
 function follow(newCall, otherParty) {
     call = newCall;
-    update({ call: newCall, otherParty, muted: false, messages: [], quality: "" });
+    update({ call: newCall, otherParty, muted: false, messages: [], quality: "", localLevel: null, remoteLevel: null });
     newCall.onCallStateChanged(state => {
         if (call !== newCall) {
             return;
@@ -91,6 +91,34 @@ function follow(newCall, otherParty) {
             unavailable.add("video");
         }
     }
+}
+
+function describeQuality(quality) {
+    const parts = [];
+    if (quality.roundTripTimeMs !== null) {
+        parts.push(`${quality.roundTripTimeMs} ms round trip`);
+    }
+    if (quality.jitterMs !== null) {
+        parts.push(`${quality.jitterMs} ms jitter`);
+    }
+    if (quality.lossPercent !== null) {
+        parts.push(`${quality.lossPercent} % lost`);
+    }
+    if (quality.receiveKbps !== null) {
+        parts.push(`${quality.receiveKbps} kbit/s in, ${quality.sendKbps} out`);
+    }
+    return parts.length > 0 ? `Quality: ${parts.join(", ")}` : "";
+}
+
+function readQuality(ofCall) {
+    if (!ofCall || typeof ofCall.getQuality !== "function") {
+        return;
+    }
+    ofCall.getQuality().then(quality => {
+        if (quality && call === ofCall) {
+            update({ quality: describeQuality(quality), localLevel: quality.localLevel, remoteLevel: quality.remoteLevel });
+        }
+    });
 }
 
 function dial(number) {
@@ -151,10 +179,11 @@ function wire() {
             update({ messages: [...model.messages, { mine: true, text }] });
         }
     });
-    // The call timer.
+    // The call timer, and the call's quality and sound levels.
     setInterval(() => {
         if (model.state === Phone.IN_CALL || model.state === Phone.HELD) {
             render(model, actions);
+            readQuality(call);
         }
     }, 1000);
 }

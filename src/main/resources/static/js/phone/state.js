@@ -60,6 +60,9 @@ export function initialModel() {
         otherParty: null,
         since: null,
         muted: false,
+        quality: "",
+        localLevel: null,
+        remoteLevel: null,
         notice: null,
         messages: []
     };

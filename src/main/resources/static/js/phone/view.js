@@ -42,6 +42,8 @@ export function render(model, actions) {
     }
     show("chat", inCall && !actions.unavailable.has("chat"));
     $("quality").textContent = inCall ? model.quality || "" : "";
+    $("local-level").value = inCall && model.localLevel !== null ? model.localLevel : 0;
+    $("remote-level").value = inCall && model.remoteLevel !== null ? model.remoteLevel : 0;
 
     $("call").disabled = model.state !== Phone.READY;
     $("number").disabled = model.state === Phone.OFFLINE;

@@ -61,6 +61,13 @@ class PhoneBrowserTests {
 		ann.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 1000);
 		bob.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 440);
 		await().atMost(UI).until(() -> !"00:00".equals(text(ann, "call-timer")));
+		// The call's quality, and the sound of both sides: each hears a steady tone from the other.
+		await().atMost(UI).untilAsserted(() -> assertThat(text(ann, "quality")).matches(
+				"Quality: \\d+ ms round trip, \\d+ ms jitter, [0-9.]+ % lost, \\d+ kbit/s in, \\d+ out"));
+		await().atMost(UI).untilAsserted(() -> {
+			assertThat(Double.parseDouble(element(bob, "remote-level").getDomProperty("value"))).isPositive();
+			assertThat(Double.parseDouble(element(bob, "local-level").getDomProperty("value"))).isPositive();
+		});
 		screenshot(ann, "phone-in-call");
 
 		click(bob, By.id("hang-up"));
