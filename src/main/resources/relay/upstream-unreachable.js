@@ -41,6 +41,8 @@ class UnavailableCall {
     getCallState() { return this.#state; }
     getOtherParty() { return this.#otherParty; }
     getCallType() { return this.#callType; }
+    getEndReason() { return this.#state === CallState.ERROR ? UNREACHABLE : null; }
+    getQuality() { return Promise.resolve(null); }
 }
 
 class UnavailableClient {
@@ -52,11 +54,13 @@ class UnavailableClient {
     }
 
     disconnect() { /* never connected */ }
+    setReconnect() { /* nothing to reconnect to: the page is loaded again once the phone system is back */ }
     onConnectionStateChanged(handler) { this.#connectionStates.add(handler); }
     // Handlers are accepted and never called: no client, call or user info can arrive.
     onClientStateChanged(handler) { requireHandler("onClientStateChanged", handler); }
     onIncomingCall(handler) { requireHandler("onIncomingCall", handler); }
     onUserInfoReceived(handler) { requireHandler("onUserInfoReceived", handler); }
+    onCall(handler) { requireHandler("onCall", handler); }
 
     createCall(number, callType) {
         return new UnavailableCall(number, callType);
