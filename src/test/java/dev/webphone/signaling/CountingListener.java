@@ -16,9 +16,12 @@ public final class CountingListener implements Session.Listener.AutoDemanding {
 
 	private final Map<Integer, LongAdder> closeCodes;
 
-	CountingListener(LongAdder received, Map<Integer, LongAdder> closeCodes) {
+	private final LongAdder accessDenied;
+
+	CountingListener(LongAdder received, Map<Integer, LongAdder> closeCodes, LongAdder accessDenied) {
 		this.received = received;
 		this.closeCodes = closeCodes;
+		this.accessDenied = accessDenied;
 	}
 
 	static Map<Integer, LongAdder> newCloseCodes() {
@@ -28,6 +31,9 @@ public final class CountingListener implements Session.Listener.AutoDemanding {
 	@Override
 	public void onWebSocketText(String message) {
 		this.received.increment();
+		if (message.startsWith("{\"type\":\"access-denied\"")) {
+			this.accessDenied.increment();
+		}
 	}
 
 	@Override

@@ -71,6 +71,8 @@ class SignalingFuzzTests {
 
 	private final LongAdder replies = new LongAdder();
 
+	private final LongAdder accessDenied = new LongAdder();
+
 	private final LongAdder connectionsOpened = new LongAdder();
 
 	@BeforeEach
@@ -103,6 +105,7 @@ class SignalingFuzzTests {
 			long baseline = usedHeapAfterGc();
 			int logStart = output.getAll().length();
 			this.closeCodes.clear();
+			this.accessDenied.reset();
 
 			long start = System.nanoTime();
 			Map<Kind, Long> sent = fuzz(seed, frames, numbers);
@@ -115,10 +118,14 @@ class SignalingFuzzTests {
 
 			assertThat(sent.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(frames);
 			// Only oversized frames close a connection (1009, or 1006 when the server closed it while the
-			// client was still writing); 1000 is the client's own close at the end, 1011 a server error.
-			assertThat(this.closeCodes.keySet()).as("close codes").isSubsetOf(1000, 1006, 1009);
-			assertThat(closes(1006) + closes(1009)).as("connections closed by the server")
-				.isLessThanOrEqualTo(sent.getOrDefault(Kind.OVERSIZED, 0L));
+			// client was still writing), and a connect refused with access-denied (1008: a mutated line
+			// name on a connection that had not joined yet); 1000 is the client's own close at the end,
+			// 1011 a server error.
+			assertThat(this.closeCodes.keySet()).as("close codes").isSubsetOf(1000, 1006, 1008, 1009);
+			assertThat(closes(1008)).as("connections closed for a refused connect")
+				.isLessThanOrEqualTo(this.accessDenied.sum());
+			assertThat(closes(1006) + closes(1008) + closes(1009)).as("connections closed by the server")
+				.isLessThanOrEqualTo(sent.getOrDefault(Kind.OVERSIZED, 0L) + this.accessDenied.sum());
 			// The call between the other two is intact: nothing about it reached them, and it still works.
 			ann.assertReceivedNo("call-state", SignalingFuzzTests::endsTheCall);
 			bob.assertReceivedNo("call-state", SignalingFuzzTests::endsTheCall);
@@ -206,7 +213,7 @@ class SignalingFuzzTests {
 	/** Opens a connection; most join the line first, as an attacker with a page would. */
 	private Session open(boolean join) throws Exception {
 		Session session = this.client
-			.connect(new CountingListener(this.replies, this.closeCodes), URI.create("ws://localhost:" + this.port + "/webphone/ws"))
+			.connect(new CountingListener(this.replies, this.closeCodes, this.accessDenied), URI.create("ws://localhost:" + this.port + "/webphone/ws"))
 			.get(10, TimeUnit.SECONDS);
 		this.connectionsOpened.increment();
 		if (join) {
