@@ -45,7 +45,7 @@ public final class Coturn implements AutoCloseable {
 
 	private static final int RELAY_PORTS = 16;
 
-	private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
 	private Process process;
 
