@@ -33,10 +33,18 @@ export class FakeClock {
     }
 }
 
+let nextTrackId = 1;
+let nextStreamId = 1;
+
 export class FakeTrack {
     constructor(kind) {
         this.kind = kind;
+        this.id = `track${nextTrackId++}`;
         this.stopped = false;
+    }
+
+    get readyState() {
+        return this.stopped ? "ended" : "live";
     }
 
     stop() {
@@ -48,24 +56,47 @@ export class FakeMediaStream {
     #tracks;
 
     constructor(tracks = []) {
-        this.#tracks = tracks;
+        this.id = `stream${nextStreamId++}`;
+        this.#tracks = [...tracks];
     }
 
     getTracks() {
         return [...this.#tracks];
     }
+
+    getAudioTracks() {
+        return this.#tracks.filter(track => track.kind === "audio");
+    }
+
+    getVideoTracks() {
+        return this.#tracks.filter(track => track.kind === "video");
+    }
+
+    addTrack(track) {
+        if (!this.#tracks.includes(track)) {
+            this.#tracks.push(track);
+        }
+    }
+
+    removeTrack(track) {
+        this.#tracks = this.#tracks.filter(candidate => candidate !== track);
+    }
 }
 
 /**
  * navigator.mediaDevices.getUserMedia that hands out a stream at once, or when the test says:
- * with {hold: true}, each request waits for grant() or deny().
+ * with {hold: true}, each request waits for grant() or deny(). camera says what a request for video
+ * meets: "granted", "denied" (the user said no: NotAllowedError) or "absent" (NotFoundError, as
+ * Chrome reports a machine without one); an audio-only request is granted whatever it says.
  */
 export class FakeMicrophone {
     requests = [];
     #hold;
+    camera;
 
-    constructor({ hold = false } = {}) {
+    constructor({ hold = false, camera = "granted" } = {}) {
         this.#hold = hold;
+        this.camera = camera;
     }
 
     get navigator() {
@@ -76,41 +107,113 @@ export class FakeMicrophone {
         return new Promise((resolve, reject) => {
             const request = {
                 constraints,
-                stream: new FakeMediaStream([new FakeTrack("audio"), ...(constraints.video ? [new FakeTrack("video")] : [])]),
+                stream: new FakeMediaStream([
+                    ...(constraints.audio ? [new FakeTrack("audio")] : []),
+                    ...(constraints.video ? [new FakeTrack("video")] : [])
+                ]),
                 grant: () => resolve(request.stream),
                 deny: () => reject(Object.assign(new Error("Permission denied"), { name: "NotAllowedError" }))
             };
             this.requests.push(request);
-            if (!this.#hold) {
+            if (constraints.video && this.camera === "absent") {
+                reject(Object.assign(new Error("Requested device not found"), { name: "NotFoundError" }));
+            } else if (constraints.video && this.camera === "denied") {
+                request.deny();
+            } else if (!this.#hold) {
                 request.grant();
             }
         });
     }
 }
 
-/** Just enough document for the remote <audio> element and the script's own address. */
+/** An element of the fake document: attributes, children, and what media elements have. */
+class FakeElement {
+    attributes = {};
+    children = [];
+    parent = null;
+    id = "";
+    srcObject = null;
+    hidden = false;
+    plays = 0;
+
+    constructor(tag) {
+        this.tag = tag;
+        this.tagName = tag.toUpperCase();
+    }
+
+    setAttribute(name, value) {
+        this.attributes[name] = String(value);
+    }
+
+    getAttribute(name) {
+        return Object.prototype.hasOwnProperty.call(this.attributes, name) ? this.attributes[name] : null;
+    }
+
+    hasAttribute(name) {
+        return Object.prototype.hasOwnProperty.call(this.attributes, name);
+    }
+
+    appendChild(child) {
+        child.remove();
+        child.parent = this;
+        this.children.push(child);
+        return child;
+    }
+
+    play() {
+        this.plays++;
+        return Promise.resolve();
+    }
+
+    remove() {
+        if (this.parent) {
+            this.parent.children.splice(this.parent.children.indexOf(this), 1);
+            this.parent = null;
+        }
+    }
+
+    /** This element and everything inside it, depth first. */
+    *descendants() {
+        yield this;
+        for (const child of this.children) {
+            yield* child.descendants();
+        }
+    }
+}
+
+/**
+ * Just enough document for the remote <audio> element, the video displays a page names by id
+ * (addPageElement), and the script's own address. elements are the body's children.
+ */
 export class FakeDocument {
-    elements = [];
+    body = new FakeElement("body");
 
     constructor(scriptSrc = "http://localhost:8080/WebphoneAPI") {
         this.currentScript = { src: scriptSrc };
-        this.body = { appendChild: element => this.elements.push(element) };
+    }
+
+    get elements() {
+        return this.body.children;
     }
 
     createElement(tag) {
-        const document = this;
-        return {
-            tag,
-            attributes: {},
-            srcObject: null,
-            setAttribute(name, value) {
-                this.attributes[name] = value;
-            },
-            play: () => Promise.resolve(),
-            remove() {
-                document.elements.splice(document.elements.indexOf(this), 1);
+        return new FakeElement(tag);
+    }
+
+    /** An element of the page itself, as the page's HTML would have it. */
+    addPageElement(tag, id) {
+        const element = this.body.appendChild(new FakeElement(tag));
+        element.id = id;
+        return element;
+    }
+
+    getElementById(id) {
+        for (const element of this.body.descendants()) {
+            if (element !== this.body && element.id === id) {
+                return element;
             }
-        };
+        }
+        return null;
     }
 
     addEventListener() {}

@@ -2,15 +2,39 @@
 // negotiators wired back to back show what they would do to each other in a browser:
 // - signalling states and their rules (an offer only in stable, an answer only to a pending offer,
 //   rollback only with something pending), with setLocalDescription() choosing offer or answer;
-// - negotiationneeded whenever a local track is not in any negotiated m-line or an ICE restart is
-//   pending, and the connection is stable: fired again each time it returns to stable;
-// - addTrack transceivers that a remote offer of the same kind picks up, as JSEP says;
+// - negotiationneeded whenever a transceiver is not in any negotiated m-line, a direction differs
+//   from what was negotiated, or an ICE restart is pending, and the connection is stable: fired again
+//   each time it returns to stable;
+// - transceivers as JSEP has them: addTrack ones that a remote offer of the same kind picks up,
+//   addTransceiver ones, and ones a remote offer creates (recvonly); each with a direction the page
+//   may change, the currentDirection both sides agreed on, a sender whose track replaceTrack()
+//   swaps without renegotiating, and a receiver whose one track is announced through ontrack when
+//   the other side starts sending on it (and leaves its stream when it stops);
 // - ICE credentials that change on restartIce() (and when answering an offer that restarts), local
 //   candidates after each setLocalDescription, and addIceCandidate refusing candidates before a
 //   remote description or for other credentials;
 // - "connected" once both descriptions are set and a candidate of the current credentials arrived.
-// The SDP is JSON: {ufrag, mlines: [{mid, kind, sends}]}.
+// The SDP is JSON: {ufrag, mlines: [{mid, kind, direction, stream}]}, stream the id of the sender's
+// stream (a=msid), null for a track sent without one.
 import { FakeMediaStream, FakeTrack } from "./fake-browser.mjs";
+
+const SENDS = new Set(["sendrecv", "sendonly"]);
+const RECEIVES = new Set(["sendrecv", "recvonly"]);
+
+function direction(sends, receives) {
+    return sends ? (receives ? "sendrecv" : "sendonly") : (receives ? "recvonly" : "inactive");
+}
+
+/** The direction as the other side sees it. */
+function reversed(value) {
+    return direction(RECEIVES.has(value), SENDS.has(value));
+}
+
+/** What an answerer whose transceiver wants mine may answer to an offered direction (JSEP 5.3.1). */
+function answered(mine, offered) {
+    const theirs = reversed(offered);
+    return direction(SENDS.has(mine) && SENDS.has(theirs), RECEIVES.has(mine) && RECEIVES.has(theirs));
+}
 
 let nextPeerId = 1;
 
@@ -20,6 +44,56 @@ function domError(name, message) {
 
 function parse(description) {
     return JSON.parse(description.sdp);
+}
+
+/** One m-line's sender and receiver, as RTCRtpTransceiver. */
+class FakeTransceiver {
+    mid = null;
+    currentDirection = null;
+    // The direction in this side's current description of its m-line, for negotiationneeded.
+    negotiatedDirection = null;
+    // Whether ontrack announced the receiver's track and it has not been taken back since.
+    receiving = false;
+    // Whether the sender ever sent: such a sender is not reused by addTrack.
+    hasSent = false;
+    // The direction of the offer this side answered last, when it answered; else null.
+    offeredAsRemote = null;
+    #direction;
+    #connection;
+
+    constructor(connection, kind, { track = null, stream = null, direction = "sendrecv", fromAddTrack = false }) {
+        this.#connection = connection;
+        this.#direction = direction;
+        this.fromAddTrack = fromAddTrack;
+        this.stream = stream;
+        const transceiver = this;
+        this.sender = {
+            track,
+            async replaceTrack(replacement) {
+                await null;
+                if (replacement && replacement.kind !== kind) {
+                    throw Object.assign(new Error(`a ${replacement.kind} track on a ${kind} sender`), { name: "TypeError" });
+                }
+                this.track = replacement;
+                connection.replacedTracks.push({ mid: transceiver.mid, kind, track: replacement });
+            }
+        };
+        this.receiver = { track: new FakeTrack(kind) };
+    }
+
+    get kind() {
+        return this.receiver.track.kind;
+    }
+
+    get direction() {
+        return this.#direction;
+    }
+
+    // Changing the direction renegotiates, as in the browser.
+    set direction(value) {
+        this.#direction = value;
+        this.#connection.directionChanged();
+    }
 }
 
 export class FakePeerConnection {
@@ -36,6 +110,8 @@ export class FakePeerConnection {
     candidatesAdded = 0;
     candidatesRefused = 0;
     negotiationNeededFired = 0;
+    // Every replaceTrack() on a sender: {mid, kind, track}.
+    replacedTracks = [];
 
     #transceivers = [];
     #nextMid = 0;
@@ -48,7 +124,7 @@ export class FakePeerConnection {
     #ufragCount = 0;
     #restartPending = false;
     #remoteCandidateUfrags = new Set();
-    #seenRemoteMids = new Set();
+    #remoteStreams = new Map();
     #connectedOn = null;
     #negotiationNeededQueued = false;
     #candidatesPerGathering;
@@ -91,12 +167,64 @@ export class FakePeerConnection {
         return this.#currentLocal ? parse(this.#currentLocal).mlines.map(mline => mline.kind) : [];
     }
 
+    /** The kinds this side receives now, as both sides agreed (currentDirection), in m-line order. */
+    get receivedKinds() {
+        return this.#transceivers.filter(transceiver => RECEIVES.has(transceiver.currentDirection))
+            .map(transceiver => transceiver.kind);
+    }
+
+    /** The kinds this side sends now, as both sides agreed, with a track on the sender. */
+    get sentKinds() {
+        return this.#transceivers.filter(transceiver => SENDS.has(transceiver.currentDirection) && transceiver.sender.track)
+            .map(transceiver => transceiver.kind);
+    }
+
+    getTransceivers() {
+        return [...this.#transceivers];
+    }
+
+    getSenders() {
+        return this.#transceivers.map(transceiver => transceiver.sender);
+    }
+
+    getReceivers() {
+        return this.#transceivers.map(transceiver => transceiver.receiver);
+    }
+
+    // Like the browser: a transceiver an offer created, or one of addTrack, whose sender never sent
+    // and has no track, is reused for a track of its kind; anything else gets a new transceiver.
     addTrack(track, stream) {
         this.#requireOpen();
-        const transceiver = { mid: null, kind: track.kind, track, stream };
+        if (this.#transceivers.some(transceiver => transceiver.sender.track === track)) {
+            throw domError("InvalidAccessError", "the track is already sent");
+        }
+        const reusable = this.#transceivers.find(transceiver => transceiver.kind === track.kind
+            && !transceiver.sender.track && !transceiver.hasSent);
+        if (reusable) {
+            reusable.sender.track = track;
+            reusable.stream = stream || null;
+            reusable.direction = SENDS.has(reusable.direction) ? reusable.direction : direction(true, RECEIVES.has(reusable.direction));
+            return reusable.sender;
+        }
+        const transceiver = new FakeTransceiver(this, track.kind, { track, stream: stream || null, fromAddTrack: true });
         this.#transceivers.push(transceiver);
         this.#updateNegotiationNeeded();
-        return { track };
+        return transceiver.sender;
+    }
+
+    addTransceiver(kind, { direction: wanted = "sendrecv" } = {}) {
+        this.#requireOpen();
+        const transceiver = new FakeTransceiver(this, kind, { direction: wanted });
+        this.#transceivers.push(transceiver);
+        this.#updateNegotiationNeeded();
+        return transceiver;
+    }
+
+    /** Called by a transceiver whose direction the page changed. */
+    directionChanged() {
+        if (this.signalingState !== "closed") {
+            this.#updateNegotiationNeeded();
+        }
     }
 
     restartIce() {
@@ -128,6 +256,7 @@ export class FakePeerConnection {
             this.#currentLocal = { type: "answer", sdp: JSON.stringify(this.#answerBody()) };
             this.#currentRemote = this.#pendingRemote;
             this.#pendingRemote = null;
+            this.#agree(true);
             this.signalingState = "stable";
             this.answersMade++;
             this.#gather();
@@ -162,6 +291,7 @@ export class FakePeerConnection {
             this.#midsOfPendingOffer = [];
             // The offer carried any restart that was pending when it was made.
             this.#restartPending = false;
+            this.#agree(false);
             this.signalingState = "stable";
             this.#announceRemoteTracks(body);
             this.#afterStable();
@@ -212,7 +342,10 @@ export class FakePeerConnection {
         }
         return {
             ufrag: this.#ufrag,
-            mlines: this.#transceivers.map(transceiver => ({ mid: transceiver.mid, kind: transceiver.kind, sends: Boolean(transceiver.track) }))
+            mlines: this.#transceivers.map(transceiver => ({
+                mid: transceiver.mid, kind: transceiver.kind, direction: transceiver.direction,
+                stream: transceiver.stream ? transceiver.stream.id : null
+            }))
         };
     }
 
@@ -227,7 +360,10 @@ export class FakePeerConnection {
             ufrag: this.#ufrag,
             mlines: offer.mlines.map(mline => {
                 const transceiver = this.#transceivers.find(candidate => candidate.mid === mline.mid);
-                return { mid: mline.mid, kind: mline.kind, sends: Boolean(transceiver && transceiver.track) };
+                return {
+                    mid: mline.mid, kind: mline.kind, direction: answered(transceiver.direction, mline.direction),
+                    stream: transceiver.stream ? transceiver.stream.id : null
+                };
             })
         };
     }
@@ -236,11 +372,14 @@ export class FakePeerConnection {
         if (this.#transceivers.some(transceiver => transceiver.mid === mline.mid)) {
             return;
         }
-        const fromAddTrack = this.#transceivers.find(transceiver => transceiver.mid === null && transceiver.kind === mline.kind);
+        const fromAddTrack = this.#transceivers.find(transceiver => transceiver.mid === null && transceiver.fromAddTrack
+            && transceiver.kind === mline.kind);
         if (fromAddTrack) {
             fromAddTrack.mid = mline.mid;
         } else {
-            this.#transceivers.push({ mid: mline.mid, kind: mline.kind, track: null, stream: null });
+            const created = new FakeTransceiver(this, mline.kind, { direction: "recvonly" });
+            created.mid = mline.mid;
+            this.#transceivers.push(created);
         }
         this.#nextMid = Math.max(this.#nextMid, Number(mline.mid) + 1);
     }
@@ -263,13 +402,54 @@ export class FakePeerConnection {
         this.#updateNegotiationNeeded();
     }
 
+    // The other side sends on an m-line: its receiver's track joins the stream the other side named
+    // (one stream object per id, as the browser keeps them) and ontrack announces it; it stops: the
+    // track leaves its stream, and a later restart is announced again.
     #announceRemoteTracks(body) {
         for (const mline of body.mlines) {
-            if (mline.sends && !this.#seenRemoteMids.has(mline.mid)) {
-                this.#seenRemoteMids.add(mline.mid);
-                const track = new FakeTrack(mline.kind);
+            const transceiver = this.#transceivers.find(candidate => candidate.mid === mline.mid);
+            if (!transceiver) {
+                continue;
+            }
+            const track = transceiver.receiver.track;
+            const stream = mline.stream === null ? null : this.#remoteStream(mline.stream);
+            if (SENDS.has(mline.direction) && !transceiver.receiving) {
+                transceiver.receiving = true;
+                stream && stream.addTrack(track);
                 setImmediate(() => this.signalingState !== "closed" && this.ontrack
-                    && this.ontrack({ track, streams: [new FakeMediaStream([track])] }));
+                    && this.ontrack({ track, transceiver, receiver: transceiver.receiver, streams: stream ? [stream] : [] }));
+            } else if (!SENDS.has(mline.direction) && transceiver.receiving) {
+                transceiver.receiving = false;
+                for (const known of this.#remoteStreams.values()) {
+                    known.removeTrack(track);
+                }
+            }
+        }
+    }
+
+    #remoteStream(id) {
+        if (!this.#remoteStreams.has(id)) {
+            this.#remoteStreams.set(id, new FakeMediaStream());
+        }
+        return this.#remoteStreams.get(id);
+    }
+
+    // Both descriptions are set: the direction of each m-line in the answer, as this side sees it,
+    // becomes current.
+    #agree(answerer) {
+        const local = parse(this.#currentLocal);
+        const remote = parse(this.#currentRemote);
+        for (const mline of local.mlines) {
+            const transceiver = this.#transceivers.find(candidate => candidate.mid === mline.mid);
+            const theirs = remote.mlines.find(candidate => candidate.mid === mline.mid);
+            if (!transceiver || !theirs) {
+                continue;
+            }
+            transceiver.currentDirection = answerer ? mline.direction : reversed(theirs.direction);
+            transceiver.negotiatedDirection = mline.direction;
+            transceiver.offeredAsRemote = answerer ? theirs.direction : null;
+            if (SENDS.has(transceiver.currentDirection) && transceiver.sender.track) {
+                transceiver.hasSent = true;
             }
         }
     }
@@ -319,8 +499,22 @@ export class FakePeerConnection {
         });
     }
 
+    // As the WebRTC spec's "check if negotiation is needed": a transceiver in no m-line yet, or one
+    // whose direction is not what this side's current description says (for an answerer: what it
+    // could answer to the offer it answered).
     #negotiationNeeded() {
-        return this.#restartPending || this.#transceivers.some(transceiver => transceiver.mid === null && transceiver.track);
+        return this.#restartPending || this.#transceivers.some(transceiver => {
+            if (transceiver.mid === null) {
+                return true;
+            }
+            if (transceiver.negotiatedDirection === null) {
+                return false;
+            }
+            const wanted = transceiver.offeredAsRemote
+                ? answered(transceiver.direction, transceiver.offeredAsRemote)
+                : transceiver.direction;
+            return wanted !== transceiver.negotiatedDirection;
+        });
     }
 
     #updateNegotiationNeeded() {
