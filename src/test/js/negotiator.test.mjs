@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { loadWebphoneApi, recordingConsole, settle } from "./support/webphone-api.mjs";
 import { FakeClock, FakeMediaStream } from "./support/fake-browser.mjs";
 import { FakePeerConnection } from "./support/fake-peer-connection.mjs";
-import { backToBack, camera, Wire } from "./support/back-to-back.mjs";
+import { backToBack, camera, microphone, microphoneAndCamera, Wire } from "./support/back-to-back.mjs";
 
 let api;
 let clock;
@@ -161,6 +161,133 @@ describe("two negotiators back to back", () => {
         await call.wire.flushUntilQuiet();
 
         assertConnected(call);
+    });
+});
+
+// The m-lines of the first offer on the wire, as {kind, direction}.
+function firstOfferLines(wire) {
+    const offer = wire.log.find(entry => entry.signal.description && entry.signal.description.type === "offer");
+    return JSON.parse(offer.signal.description.sdp).mlines.map(({ kind, direction }) => ({ kind, direction }));
+}
+
+// The video tracks a side was last told the other side sends, by kind (a real track's kind is "video").
+function lastRemoteVideo(side) {
+    return side.remoteVideo.length === 0 ? [] : side.remoteVideo[side.remoteVideo.length - 1].map(track => track.kind);
+}
+
+describe("video between two negotiators", () => {
+    it("a video call offers audio and video, and each side receives the other's camera", async () => {
+        const call = await connected({ video: true, localStreams: {
+            impolite: Promise.resolve(microphoneAndCamera()), polite: Promise.resolve(microphoneAndCamera()) } });
+
+        assertConnected(call);
+        assert.deepEqual(firstOfferLines(call.wire), [{ kind: "audio", direction: "sendrecv" }, { kind: "video", direction: "sendrecv" }]);
+        assert.deepEqual(call.wire.descriptions(), ["impolite offer", "polite answer"], "one round: both cameras ride on it");
+        for (const side of [call.impolite, call.polite]) {
+            assert.deepEqual(side.peer.receivedKinds, ["audio", "video"], side.name);
+            assert.deepEqual(side.peer.sentKinds, ["audio", "video"], side.name);
+            assert.deepEqual(lastRemoteVideo(side), ["video"], side.name);
+        }
+        assert.equal(call.impolite.remoteStreams[0], call.impolite.remoteStreams[1],
+            "the other side's microphone and camera arrive in one stream, as they were sent");
+    });
+
+    it("a video call whose offerer has no camera still asks for the other side's", async () => {
+        const call = await connected({ video: true, localStreams: {
+            impolite: Promise.resolve(microphone()), polite: Promise.resolve(microphoneAndCamera()) } });
+
+        assertConnected(call);
+        assert.deepEqual(firstOfferLines(call.wire), [{ kind: "audio", direction: "sendrecv" }, { kind: "video", direction: "recvonly" }]);
+        assert.deepEqual(call.impolite.peer.receivedKinds, ["audio", "video"]);
+        assert.deepEqual(call.polite.peer.receivedKinds, ["audio"]);
+        assert.deepEqual(lastRemoteVideo(call.impolite), ["video"]);
+        assert.deepEqual(call.polite.remoteVideo, [], "nothing to report: no video ever came");
+    });
+
+    it("a voice call has no video m-line", async () => {
+        const call = await connected();
+        assert.deepEqual(firstOfferLines(call.wire), [{ kind: "audio", direction: "sendrecv" }]);
+        assert.deepEqual(call.impolite.remoteVideo, []);
+    });
+
+    for (const upgrading of ["impolite", "polite"]) {
+        const other = upgrading === "impolite" ? "polite" : "impolite";
+
+        it(`a voice call is upgraded by the ${upgrading} side: a renegotiation carries its camera`, async () => {
+            const call = await connected();
+            const cameraStream = camera();
+
+            await call[upgrading].negotiator.sendVideo(cameraStream.getTracks()[0], cameraStream);
+            await call.wire.flushUntilQuiet();
+
+            assertConnected(call);
+            assert.deepEqual(call.wire.descriptions().slice(2), [`${upgrading} offer`, `${other} answer`]);
+            assert.deepEqual(call[other].peer.receivedKinds, ["audio", "video"]);
+            assert.deepEqual(call[upgrading].peer.receivedKinds, ["audio"], "the other side sends no video of its own");
+            assert.deepEqual(lastRemoteVideo(call[other]), ["video"]);
+            assert.deepEqual(call[upgrading].remoteVideo, []);
+        });
+    }
+
+    it("video off renegotiates, the m-line stays, and video on again reuses it", async () => {
+        const call = await connected();
+        const first = camera();
+        await call.polite.negotiator.sendVideo(first.getTracks()[0], first);
+        await call.wire.flushUntilQuiet();
+
+        await call.polite.negotiator.sendVideo(null);
+        await call.wire.flushUntilQuiet();
+        assertConnected(call);
+        assert.deepEqual(call.impolite.peer.receivedKinds, ["audio"], "the camera is off");
+        assert.deepEqual(call.impolite.remoteVideo.map(tracks => tracks.length), [1, 0], "told of the video, then of none");
+        assert.equal(call.polite.peer.getTransceivers()[1].sender.track, null);
+
+        const second = camera();
+        await call.polite.negotiator.sendVideo(second.getTracks()[0], second);
+        await call.wire.flushUntilQuiet();
+        assertConnected(call);
+        assert.deepEqual(call.impolite.peer.receivedKinds, ["audio", "video"]);
+        assert.deepEqual(call.impolite.peer.negotiatedKinds, ["audio", "video"], "no m-line was added");
+        assert.equal(call.polite.peer.getTransceivers()[1].sender.track, second.getTracks()[0]);
+        assert.deepEqual(call.wire.descriptions().slice(2),
+            ["polite offer", "impolite answer", "polite offer", "impolite answer", "polite offer", "impolite answer"]);
+    });
+
+    it("one camera swapped for another is not a renegotiation", async () => {
+        const call = await connected({ video: true, localStreams: {
+            impolite: Promise.resolve(microphoneAndCamera()), polite: Promise.resolve(microphoneAndCamera()) } });
+        const other = camera();
+
+        await call.impolite.negotiator.sendVideo(other.getTracks()[0], other);
+        await call.wire.flushUntilQuiet();
+
+        assert.equal(call.wire.descriptions().length, 2);
+        assert.equal(call.impolite.peer.replacedTracks.length, 1);
+        assert.equal(call.impolite.peer.getTransceivers()[1].sender.track, other.getTracks()[0]);
+    });
+
+    it("both sides turning their camera on at once end up in one video m-line, sending both ways", async () => {
+        const wire = new Wire({ autoFlush: false });
+        const call = backToBack(api, FakePeerConnection, { wire });
+        await wire.flushUntilQuiet();
+
+        const cameras = [camera(), camera()];
+        await Promise.all([
+            call.impolite.negotiator.sendVideo(cameras[0].getTracks()[0], cameras[0]),
+            call.polite.negotiator.sendVideo(cameras[1].getTracks()[0], cameras[1])
+        ]);
+        await settle();
+        assert.equal(call.impolite.peer.signalingState, "have-local-offer");
+        assert.equal(call.polite.peer.signalingState, "have-local-offer");
+        await wire.flushUntilQuiet();
+
+        assertConnected(call);
+        assert.equal(call.polite.peer.rollbacks, 1);
+        assert.deepEqual(call.impolite.peer.negotiatedKinds, ["audio", "video"]);
+        for (const side of [call.impolite, call.polite]) {
+            assert.deepEqual(side.peer.receivedKinds, ["audio", "video"], side.name);
+            assert.deepEqual(lastRemoteVideo(side), ["video"], side.name);
+        }
     });
 });
 

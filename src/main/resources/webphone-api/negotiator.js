@@ -8,6 +8,10 @@
 // the side the server made the offerer is impolite, the other polite. When both offer at once,
 // the impolite side ignores the other's offer and the polite side rolls its own back and answers;
 // its own change is then offered again once the connection is stable.
+//
+// Video rides on one m-line per call: a camera that is turned off and on again reuses it
+// (replaceTrack and the transceiver's direction) instead of adding an m-line each time, and what
+// the other side sends is read from the transceivers once a negotiation is through.
 
 // Chrome reports "failed" after about 30 s of fruitless checks; an answer that never comes is not
 // reported by anything, so the negotiator watches for that itself.
@@ -56,14 +60,19 @@ class Negotiator {
     // The statistics behind the last quality() reading, which the next one is compared with.
     #lastReading = null;
     #candidateErrors = [];
+    // The remote video tracks last reported through onRemoteVideo, by id.
+    #remoteVideo = "";
 
     // localStream may be a promise: negotiation starts once the microphone is granted, and remote
     // signals that arrive meanwhile wait in line.
     // offerer is the server's offerer flag: that side makes the first offer and is impolite.
     // iceTransportPolicy "relay" makes the browser use TURN relays only.
-    constructor({ iceServers, iceTransportPolicy = "all", localStream, offerer, onSignal, onRemoteStream, onFailure,
-                  PeerConnection = RTCPeerConnection }) {
-        this.#callbacks = { onSignal, onRemoteStream, onFailure };
+    // video: the call is a video call, so the offer asks for the other side's video even when this
+    // side has no camera to send. onRemoteVideo(tracks), optional, hears the video tracks the other
+    // side sends whenever a negotiation changed them (an empty array when it stopped).
+    constructor({ iceServers, iceTransportPolicy = "all", localStream, offerer, video = false, onSignal, onRemoteStream,
+                  onRemoteVideo = () => {}, onFailure, PeerConnection = RTCPeerConnection }) {
+        this.#callbacks = { onSignal, onRemoteStream, onRemoteVideo, onFailure };
         this.#polite = !offerer;
         this.#peer = new PeerConnection({ iceServers: iceServers || [], iceTransportPolicy });
         this.#peer.onicecandidate = event => {
@@ -87,7 +96,14 @@ class Negotiator {
         this.#watchdog = setTimeout(() => this.#fail(`media did not connect within ${MEDIA_CONNECT_TIMEOUT_MS / 1000} s`
             + ` (ICE state ${this.#peer.iceConnectionState})`), MEDIA_CONNECT_TIMEOUT_MS);
 
-        this.#enqueue(async () => this.#addTracks(await localStream));
+        this.#enqueue(async () => {
+            const stream = await localStream;
+            this.#addTracks(stream);
+            // Only the first offer's maker needs the m-line: the other side answers what it is offered.
+            if (video && offerer && stream.getTracks().every(track => track.kind !== "video")) {
+                this.#peer.addTransceiver("video", { direction: "recvonly" });
+            }
+        });
     }
 
     /** Whether this side yields when both offer at once. */
@@ -106,6 +122,14 @@ class Negotiator {
     /** Sends the tracks of another stream (a camera, say): a renegotiation. */
     addStream(stream) {
         this.#enqueue(() => this.#addTracks(stream));
+    }
+
+    /**
+     * Sends track (a camera) as this call's video, or stops sending video when track is null: a
+     * renegotiation, except when one camera replaces another. Resolves once the track is on its sender.
+     */
+    sendVideo(track, stream) {
+        return this.#enqueue(() => this.#sendVideo(track, stream));
     }
 
     /**
@@ -152,10 +176,49 @@ class Negotiator {
         this.#work = this.#work
             .then(() => this.#closed ? undefined : operation())
             .catch(failure => this.#fail(`negotiation failed: ${failure.message || failure}`));
+        return this.#work;
     }
 
     #addTracks(stream) {
         stream.getTracks().forEach(track => this.#peer.addTrack(track, stream));
+    }
+
+    // The m-line that carries video: the one sending a camera, else the first of kind video (made by
+    // an earlier camera, by a video call's offer, or by the other side's offer).
+    #videoTransceiver() {
+        const video = this.#peer.getTransceivers().filter(transceiver => transceiver.receiver.track.kind === "video"
+            && transceiver.currentDirection !== "stopped");
+        return video.find(transceiver => transceiver.sender.track) || video[0] || null;
+    }
+
+    async #sendVideo(track, stream) {
+        const transceiver = this.#videoTransceiver();
+        if (!transceiver) {
+            if (track) {
+                this.#peer.addTrack(track, stream);
+            }
+            return;
+        }
+        await transceiver.sender.replaceTrack(track);
+        const receives = transceiver.direction === "sendrecv" || transceiver.direction === "recvonly";
+        const wanted = track ? (receives ? "sendrecv" : "sendonly") : (receives ? "recvonly" : "inactive");
+        // A new direction renegotiates (negotiationneeded); a camera swapped for another does not.
+        if (transceiver.direction !== wanted) {
+            transceiver.direction = wanted;
+        }
+    }
+
+    // After a negotiation: what the other side sends now, as both sides agreed.
+    #reportRemoteVideo() {
+        const tracks = this.#peer.getTransceivers()
+            .filter(transceiver => transceiver.receiver.track.kind === "video"
+                && (transceiver.currentDirection === "sendrecv" || transceiver.currentDirection === "recvonly"))
+            .map(transceiver => transceiver.receiver.track);
+        const ids = tracks.map(track => track.id).join(" ");
+        if (ids !== this.#remoteVideo) {
+            this.#remoteVideo = ids;
+            this.#callbacks.onRemoteVideo(tracks);
+        }
     }
 
     // negotiationneeded is queued by the browser and may be stale by the time it runs: the browser
@@ -191,6 +254,7 @@ class Negotiator {
         }
         if (this.#peer.signalingState === "stable") {
             this.#established = true;
+            this.#reportRemoteVideo();
         }
         for (const candidate of this.#earlyCandidates.splice(0)) {
             await this.#addCandidate(candidate);

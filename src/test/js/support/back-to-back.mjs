@@ -60,19 +60,27 @@ export function camera() {
     return new FakeMediaStream([new FakeTrack("video")]);
 }
 
+/** What a video call's getUserMedia gives: one stream with the microphone and the camera. */
+export function microphoneAndCamera() {
+    return new FakeMediaStream([new FakeTrack("audio"), new FakeTrack("video")]);
+}
+
 /**
  * Two sides of one call: "impolite" (the server's offerer) and "polite". Each side records the
- * streams it received and the failures it reported.
+ * streams it received, each report of the other side's video (remoteVideo: arrays of tracks) and
+ * the failures it reported. video makes it a video call.
  */
-export function backToBack(api, PeerConnection, { wire = new Wire(), localStreams = {} } = {}) {
+export function backToBack(api, PeerConnection, { wire = new Wire(), localStreams = {}, video = false } = {}) {
     const sides = {};
     for (const [name, offerer] of [["impolite", true], ["polite", false]]) {
-        const side = { name, remoteStreams: [], failures: [] };
+        const side = { name, remoteStreams: [], remoteVideo: [], failures: [] };
         sides[name] = side;
         side.negotiator = new api.Negotiator({
             iceServers: [],
             localStream: localStreams[name] || Promise.resolve(microphone()),
             offerer,
+            video,
+            onRemoteVideo: tracks => side.remoteVideo.push(tracks),
             onSignal: signal => wire.carry(side, sides[name === "impolite" ? "polite" : "impolite"], signal),
             onRemoteStream: stream => side.remoteStreams.push(stream),
             onFailure: reason => side.failures.push(reason),
