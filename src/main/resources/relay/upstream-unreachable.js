@@ -36,7 +36,15 @@ class UnavailableCall {
     transfer() { unavailable("Call.transfer()"); }
     forward() { unavailable("Call.forward()"); }
     setRemoteDisplay() { /* nothing to display */ }
-    attachCamera() { unavailable("Call.attachCamera()"); }
+    setLocalDisplay() { /* nothing to display */ }
+    // Promises, as the real client's are: a page waits on them.
+    attachCamera() {
+        unavailable("Call.attachCamera()");
+        return Promise.reject(Object.assign(new Error(`Call.attachCamera(): ${UNREACHABLE}`), { name: "InvalidStateError" }));
+    }
+    detachCamera() { return Promise.resolve(); }
+    isCameraAttached() { return false; }
+    onCallTypeChanged(handler) { requireHandler("onCallTypeChanged", handler); }
     onCallStateChanged(handler) { this.#states.add(handler); }
     getCallState() { return this.#state; }
     getOtherParty() { return this.#otherParty; }

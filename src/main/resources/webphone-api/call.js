@@ -184,8 +184,7 @@ const SERVER_END_REASONS = Object.freeze({
 // Page methods of the contract that this client does not implement yet: each throws an Error that
 // names it, rather than the TypeError of calling something undefined.
 const CALL_METHODS_NOT_SUPPORTED = Object.freeze([
-    "hold", "unHold", "unhold", "sendMessage", "onMessageReceived", "transfer", "forward",
-    "setRemoteDisplay", "attachCamera"
+    "hold", "unHold", "unhold", "sendMessage", "onMessageReceived", "transfer", "forward"
 ]);
 
 function notSupported(name) {
@@ -194,27 +193,47 @@ function notSupported(name) {
     return error;
 }
 
+// The phases in which attachCamera() may turn the camera on: from start() or accept() on (the camera
+// joins what the call will send), and in the call (a renegotiation). Not on hold: nothing is sent.
+const CAMERA_PHASES = new Set([CallPhase.DIALLING, CallPhase.RINGING, CallPhase.ANSWERING, CallPhase.IN_CALL]);
+
+function invalidState(method, why) {
+    const error = new Error(`WebphoneAPI: ${method} ${why}`);
+    error.name = "InvalidStateError";
+    return error;
+}
+
 class Call {
     #port;
     #id;
     #otherParty;
+    // The type the call was made with (dial, incoming), and the type it has now: see #updateCallType.
+    #declaredType;
     #callType;
     #incoming;
     #phase = CallPhase.NEW;
     #endReason = null;
     #stateChanges = new EventChannel("onCallStateChanged");
+    #typeChanges = new EventChannel("onCallTypeChanged");
     // Resources, not state: each exists from the phase that needs it until the call ends.
     #media = null;
     #negotiator = null;
     #playback = null;
     #earlySignals = [];
+    // The other side's video tracks as last negotiated; null until the first negotiation is through.
+    #remoteVideo = null;
+    #remoteDisplay;
+    #localDisplay;
 
     constructor(port, { id, otherParty, callType, incoming }) {
         this.#port = port;
         this.#id = id;
         this.#otherParty = otherParty;
-        this.#callType = callType === CallType.VIDEO ? CallType.VIDEO : CallType.AUDIO;
+        this.#declaredType = callType === CallType.VIDEO ? CallType.VIDEO : CallType.AUDIO;
+        this.#callType = this.#declaredType;
         this.#incoming = incoming;
+        this.#remoteDisplay = new VideoDisplay(id, "remote");
+        this.#localDisplay = new VideoDisplay(id, "local");
         if (incoming) {
             port.register(id, this);
             this.#phase = CallPhase.INCOMING;
@@ -351,6 +370,67 @@ class Call {
         });
     }
 
+    /** CallType.AUDIO or VIDEO: VIDEO while either side sends video (see docs/webphone-client.md). */
+    getCallType() {
+        return this.#callType;
+    }
+
+    // Ours: fn(callType) whenever getCallType() changes, a camera turned on or off on either side.
+    onCallTypeChanged(handler) {
+        this.#typeChanges.add(handler);
+    }
+
+    // Where the other party's video is shown: the id of a <video> element, or of an element to put
+    // one in. Any time, before the video arrives or after; null shows it nowhere.
+    setRemoteDisplay(elementId) {
+        this.#remoteDisplay.showIn(elementId);
+    }
+
+    // Ours: where this side's own camera is shown, as setRemoteDisplay.
+    setLocalDisplay(elementId) {
+        this.#localDisplay.showIn(elementId);
+    }
+
+    // Ours: whether this side sends its camera now.
+    isCameraAttached() {
+        return Boolean(this.#media && this.#media.camera) && !isFinalPhase(this.#phase);
+    }
+
+    // Starts sending video: from start()/accept() on it joins what the call sends, in the call it is a
+    // renegotiation (a voice call becomes a video call). A promise, resolved once the camera is sent;
+    // rejected with a CameraError when the camera is refused or absent (the call goes on), and with an
+    // InvalidStateError in a phase without media. camera: a device id, a MediaDeviceInfo, or
+    // MediaTrackConstraints; given while a camera is on, it replaces it.
+    attachCamera(camera) {
+        if (!CAMERA_PHASES.has(this.#phase)) {
+            const refusal = invalidState("Call.attachCamera()", `is not possible in phase ${this.#phase}`
+                + (this.#phase === CallPhase.NEW || this.#phase === CallPhase.INCOMING ? ": start() or accept() the call first" : ""));
+            log.warn(refusal.message);
+            return Promise.reject(refusal);
+        }
+        const media = this.#media;
+        if (media.camera && (camera === undefined || camera === null)) {
+            return Promise.resolve();
+        }
+        return media.stream.then(() => requestCamera(camera)).then(stream => this.#useCamera(media, stream));
+    }
+
+    // Stops sending video (a renegotiation in the call); the other party's video stays. A promise,
+    // resolved once the camera is off; nothing to do without a camera.
+    detachCamera() {
+        const media = this.#media;
+        if (!media || !media.camera || isFinalPhase(this.#phase)) {
+            return Promise.resolve();
+        }
+        const track = media.camera;
+        media.camera = null;
+        return this.#sendCamera(media, null, null, track).then(() => {
+            track.stop();
+            this.#localDisplay.show([]);
+            this.#updateCallType();
+        });
+    }
+
     // The server asks for an ICE restart (the other party is back after a lost connection).
     restartIce(iceServers = this.#port.iceServers()) {
         if (this.#negotiator && !isFinalPhase(this.#phase)) {
@@ -360,10 +440,83 @@ class Call {
     }
 
     #acquireMedia() {
-        this.#media = new LocalMedia(this.#callType);
-        const granted = this.#media.stream;
-        granted.catch(failure => this.#fail(failure.message));
+        const media = new LocalMedia(this.#declaredType);
+        this.#media = media;
+        const granted = media.stream;
+        granted.then(() => {
+            if (media.camera) {
+                this.#watchCamera(media, media.camera);
+                this.#localDisplay.show([media.camera]);
+            }
+        }, failure => this.#fail(failure.message));
         return granted;
+    }
+
+    async #useCamera(media, stream) {
+        const track = stream.getTracks().find(candidate => candidate.kind === "video");
+        if (media.released || isFinalPhase(this.#phase)) {
+            stopTracks(stream);
+            throw invalidState("Call.attachCamera()", "was too late: the call ended while the camera was asked for");
+        }
+        const previous = media.camera;
+        media.camera = track;
+        this.#watchCamera(media, track);
+        await this.#sendCamera(media, track, stream, previous);
+        if (previous && previous !== track) {
+            previous.stop();
+        }
+        if (!isFinalPhase(this.#phase)) {
+            this.#localDisplay.show([track]);
+            this.#updateCallType();
+        }
+    }
+
+    // Before the call is up the camera joins the stream the negotiator will send; after, the negotiator
+    // puts it on the call's video m-line.
+    async #sendCamera(media, track, stream, previous) {
+        if (this.#negotiator) {
+            await this.#negotiator.sendVideo(track, stream);
+            return;
+        }
+        const local = await media.stream;
+        if (previous) {
+            local.removeTrack(previous);
+        }
+        if (track) {
+            local.addTrack(track);
+        }
+    }
+
+    // A camera unplugged, or its permission revoked, ends its track: the call goes on without video.
+    #watchCamera(media, track) {
+        track.onended = () => {
+            if (media.camera === track && !isFinalPhase(this.#phase)) {
+                log.warn(`${this.#describe()}: the camera stopped; sending no video`);
+                this.detachCamera();
+            }
+        };
+    }
+
+    // VIDEO while either side sends video: this side's camera, or the other side's as last negotiated.
+    // Until the first negotiation the type the call was made with stands in for the other side.
+    #updateCallType() {
+        if (isFinalPhase(this.#phase)) {
+            return;
+        }
+        const sending = Boolean(this.#media && this.#media.camera);
+        const receiving = this.#remoteVideo === null ? this.#declaredType === CallType.VIDEO : this.#remoteVideo.length > 0;
+        const type = sending || receiving ? CallType.VIDEO : CallType.AUDIO;
+        if (type !== this.#callType) {
+            log.debug(`${this.#describe()}: ${this.#callType} -> ${type}`);
+            this.#callType = type;
+            this.#typeChanges.emit(type);
+        }
+    }
+
+    #remoteVideoChanged(tracks) {
+        this.#remoteVideo = tracks;
+        this.#remoteDisplay.show(tracks);
+        this.#updateCallType();
     }
 
     #connectMedia(offerer) {
@@ -373,10 +526,17 @@ class Call {
             iceTransportPolicy: this.#port.iceTransportPolicy(),
             localStream: this.#media.stream,
             offerer,
+            video: this.#declaredType === CallType.VIDEO,
             onSignal: signal => this.#port.send(signal.description
                 ? { type: "sdp", callId: this.#id, description: signal.description }
                 : { type: "ice", callId: this.#id, candidate: signal.candidate }),
-            onRemoteStream: stream => this.#playback.play(stream),
+            // A camera added later arrives in a stream of its own: the <audio> element keeps the sound.
+            onRemoteStream: stream => {
+                if (stream.getTracks().some(track => track.kind === "audio")) {
+                    this.#playback.play(stream);
+                }
+            },
+            onRemoteVideo: tracks => this.#remoteVideoChanged(tracks),
             onFailure: reason => this.#fail(reason),
             ...(this.#port.PeerConnection ? { PeerConnection: this.#port.PeerConnection } : {})
         });
@@ -440,6 +600,8 @@ class Call {
         if (this.#playback) {
             this.#playback.stop();
         }
+        this.#remoteDisplay.stop();
+        this.#localDisplay.stop();
         this.#earlySignals.length = 0;
         this.#port.unregister(this.#id);
     }

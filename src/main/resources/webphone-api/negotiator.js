@@ -60,8 +60,9 @@ class Negotiator {
     // The statistics behind the last quality() reading, which the next one is compared with.
     #lastReading = null;
     #candidateErrors = [];
-    // The remote video tracks last reported through onRemoteVideo, by id.
-    #remoteVideo = "";
+    // The remote video tracks last reported through onRemoteVideo, by id; null before the first
+    // negotiation, which is always reported (the call type then follows what was negotiated).
+    #remoteVideo = null;
 
     // localStream may be a promise: negotiation starts once the microphone is granted, and remote
     // signals that arrive meanwhile wait in line.
@@ -69,7 +70,8 @@ class Negotiator {
     // iceTransportPolicy "relay" makes the browser use TURN relays only.
     // video: the call is a video call, so the offer asks for the other side's video even when this
     // side has no camera to send. onRemoteVideo(tracks), optional, hears the video tracks the other
-    // side sends whenever a negotiation changed them (an empty array when it stopped).
+    // side sends after the first negotiation and whenever a later one changed them (an empty array:
+    // none).
     constructor({ iceServers, iceTransportPolicy = "all", localStream, offerer, video = false, onSignal, onRemoteStream,
                   onRemoteVideo = () => {}, onFailure, PeerConnection = RTCPeerConnection }) {
         this.#callbacks = { onSignal, onRemoteStream, onRemoteVideo, onFailure };
