@@ -6,7 +6,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The start page, the tutorial's voice call page and the softphone.
+ * The start page, the tutorial's voice call page, the video call page and the softphone.
  */
 @Controller
 class PageController {
@@ -27,6 +27,12 @@ class PageController {
 	String voiceCall(HttpServletRequest request, Model model) {
 		connection(request, model);
 		return "voicecall";
+	}
+
+	@GetMapping("/videocall")
+	String videoCall(HttpServletRequest request, Model model) {
+		connection(request, model);
+		return "videocall";
 	}
 
 	@GetMapping("/phone")

@@ -22,9 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * What every response says about how a browser may use it.
  *
  * <p>The Content-Security-Policy lets a page run only our scripts. Our own pages (the softphone, the
- * start page) have no inline script or style at all, and get a strict policy: script files of this
- * server (and of the configured {@code WebphoneAPI} script's origin) only. The tutorial's pages carry
- * the tutorial's code verbatim, inline, so theirs also allows the inline scripts that carry the
+ * video call page, the start page) have no inline script or style at all, and get a strict policy:
+ * script files of this server (and of the configured {@code WebphoneAPI} script's origin) only. The
+ * tutorial's voice call page carries the tutorial's code verbatim, inline, so its policy also allows the inline scripts that carry the
  * per-response nonce (request attribute {@value #NONCE}) and what the tutorial's code needs:
  * {@code 'unsafe-eval'} for its {@code setTimeout('begin()', 200)} and the hash of its
  * {@code onclick="hangUpCall()"}. Pages may not be framed (clickjacking of "Hang up") and send no
@@ -40,8 +40,8 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
 	/** The tutorial page's one inline event handler. */
 	static final String TUTORIAL_ONCLICK = "hangUpCall()";
 
-	/** The pages that carry the tutorial's inline code. */
-	static final Set<String> TUTORIAL_PAGES = Set.of("/voicecall", "/videocall");
+	/** The pages that carry the tutorial's inline code; every other page gets the strict policy. */
+	static final Set<String> TUTORIAL_PAGES = Set.of("/voicecall");
 
 	private final SecureRandom random = new SecureRandom();
 

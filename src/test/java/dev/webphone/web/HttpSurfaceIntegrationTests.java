@@ -59,7 +59,7 @@ class HttpSurfaceIntegrationTests {
 
 	@Test
 	void ourOwnPagesGetAStrictPolicyWithNoInlineScriptOrStyleAtAll() throws Exception {
-		for (String path : new String[] { "/phone", "/" }) {
+		for (String path : new String[] { "/phone", "/videocall", "/" }) {
 			HttpResponse<String> page = get(path);
 			assertThat(page.statusCode()).isEqualTo(200);
 			String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();

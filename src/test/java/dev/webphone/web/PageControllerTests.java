@@ -39,11 +39,21 @@ class PageControllerTests {
 	}
 
 	@Test
-	void theStartPageLinksToTheVoiceCallPage() throws Exception {
+	void theVideoCallPageLoadsTheConfiguredScriptAndItsOwnAndNamesTheConfiguredLine() throws Exception {
+		this.mvc.perform(get("/videocall"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(allOf(containsString("<script src=\"http://pbx.example:7777/WebphoneAPI\"></script>"),
+					containsString("<script src=\"/js/videocall.js\" defer></script>"),
+					containsString("data-server-address=\"pbx.example\""), containsString("data-line=\"Sales\""),
+					containsString("<video id=\"remote-video\""), containsString("<video id=\"local-video\""))));
+	}
+
+	@Test
+	void theStartPageLinksToTheVoiceCallVideoCallAndPhonePages() throws Exception {
 		this.mvc.perform(get("/"))
 			.andExpect(status().isOk())
-			.andExpect(content().string(allOf(containsString("href=\"/voicecall\""), containsString("second tab"),
-					containsString("Sales"))));
+			.andExpect(content().string(allOf(containsString("href=\"/voicecall\""), containsString("href=\"/videocall\""),
+					containsString("href=\"/phone\""), containsString("second tab"), containsString("Sales"))));
 	}
 
 	@Test
