@@ -55,13 +55,56 @@ function feature(name, action) {
     }
 }
 
+// Whether the call sends this phone's camera now; false where the client cannot say.
+function cameraOn(ofCall) {
+    return Boolean(ofCall && typeof ofCall.isCameraAttached === "function" && ofCall.isCameraAttached());
+}
+
+function videoCall(ofCall) {
+    return Boolean(ofCall && typeof ofCall.getCallType === "function" && ofCall.getCallType() === CallType.VIDEO);
+}
+
+function plainCameraError(failure) {
+    if (failure && failure.name === "CameraError") {
+        return /NotFound|Overconstrained/.test(failure.reason || "")
+            ? "No camera was found: plug one in, then press Video on again."
+            : `The camera is blocked or busy (${failure.message}): allow it in the browser's address bar, then press Video on again.`;
+    }
+    return `The video could not be changed: ${failure && failure.message}`;
+}
+
+// Video on and off in a call: the camera joins the call by a renegotiation, and leaves it the same way.
+function toggleVideo() {
+    const ofCall = call;
+    if (!ofCall) {
+        return;
+    }
+    let change;
+    if (!feature("video", () => {
+        change = cameraOn(ofCall) ? ofCall.detachCamera() : ofCall.attachCamera();
+    })) {
+        return;
+    }
+    Promise.resolve(change).then(() => {
+        if (call === ofCall) {
+            update({ camera: cameraOn(ofCall), video: videoCall(ofCall), notice: null });
+        }
+    }, failure => {
+        if (call === ofCall) {
+            update({ camera: cameraOn(ofCall), video: videoCall(ofCall), notice: plainCameraError(failure) });
+        }
+    });
+}
+
 function follow(newCall, otherParty) {
     call = newCall;
-    update({ call: newCall, otherParty, muted: false, messages: [], quality: "", localLevel: null, remoteLevel: null });
+    update({ call: newCall, otherParty, muted: false, messages: [], quality: "", localLevel: null, remoteLevel: null,
+        camera: cameraOn(newCall), video: videoCall(newCall) });
     newCall.onCallStateChanged(state => {
         if (call !== newCall) {
             return;
         }
+        update({ camera: cameraOn(newCall), video: videoCall(newCall) });
         if (state === CallState.IN_CALL) {
             move(model.state === Phone.HELD ? PhoneEvent.RESUMED : PhoneEvent.ANSWERED,
                 model.since === null ? { since: Date.now() } : {});
@@ -87,6 +130,12 @@ function follow(newCall, otherParty) {
     if (typeof newCall.setRemoteDisplay === "function") {
         try {
             newCall.setRemoteDisplay("remote-video");
+            if (typeof newCall.setLocalDisplay === "function") {
+                newCall.setLocalDisplay("local-video");
+            }
+            if (typeof newCall.onCallTypeChanged === "function") {
+                newCall.onCallTypeChanged(() => call === newCall && update({ camera: cameraOn(newCall), video: videoCall(newCall) }));
+            }
         } catch (failure) {
             unavailable.add("video");
         }
@@ -169,7 +218,7 @@ function wire() {
             feature("transfer", () => call.transfer(target.trim()));
         }
     });
-    document.getElementById("video").addEventListener("click", () => call && feature("video", () => call.attachCamera()));
+    document.getElementById("video").addEventListener("click", toggleVideo);
     document.getElementById("chat").addEventListener("submit", event => {
         event.preventDefault();
         const input = document.getElementById("chat-text");
@@ -182,7 +231,8 @@ function wire() {
     // The call timer, and the call's quality and sound levels.
     setInterval(() => {
         if (model.state === Phone.IN_CALL || model.state === Phone.HELD) {
-            render(model, actions);
+            // A camera can stop by itself (unplugged); the button follows.
+            update({ camera: cameraOn(call), video: videoCall(call) });
             readQuality(call);
         }
     }, 1000);

@@ -60,6 +60,9 @@ export function initialModel() {
         otherParty: null,
         since: null,
         muted: false,
+        // Whether this phone sends its camera, and whether the call is a video call (either side's camera).
+        camera: false,
+        video: false,
         quality: "",
         localLevel: null,
         remoteLevel: null,

@@ -28,7 +28,7 @@ export function render(model, actions) {
     const ringing = model.state === Phone.CALLING;
     show("incoming", model.state === Phone.INCOMING);
     $("incoming-text").textContent = model.state === Phone.INCOMING
-        ? `Incoming call from ${nameOf(model, model.otherParty)}` : "";
+        ? `Incoming ${model.video ? "video " : ""}call from ${nameOf(model, model.otherParty)}` : "";
     show("in-call", inCall || ringing);
     $("call-with").textContent = model.otherParty ? nameOf(model, model.otherParty) : "";
     $("call-status").textContent = {
@@ -37,6 +37,8 @@ export function render(model, actions) {
     $("call-timer").textContent = inCall ? clock(model.since) : "00:00";
     $("hold").textContent = model.state === Phone.HELD ? "Resume" : "Hold";
     $("mute").textContent = model.muted ? "Unmute" : "Mute";
+    $("video").textContent = model.camera ? "Video off" : "Video on";
+    $("video").setAttribute("aria-pressed", String(model.camera));
     for (const id of ["hold", "mute", "transfer", "video"]) {
         $(id).disabled = !inCall || actions.unavailable.has(id);
     }

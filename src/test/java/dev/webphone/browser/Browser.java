@@ -27,6 +27,9 @@ final class Browser implements AutoCloseable {
 	/** Covers ICE, the jitter buffer filling and a couple of probe windows, with room for a slow machine. */
 	static final Duration DEFAULT_TONE_TIMEOUT = Duration.ofSeconds(15);
 
+	/** Covers a renegotiation, the first key frame and the encoder reaching the camera's full size. */
+	static final Duration DEFAULT_VIDEO_TIMEOUT = Duration.ofSeconds(20);
+
 	private final String name;
 
 	private final WebDriver driver;
@@ -95,6 +98,64 @@ final class Browser implements AutoCloseable {
 		}
 		catch (IllegalStateException notYet) {
 			throw new AssertionError(this.name + " has nothing to listen to: " + notYet.getMessage(), notYet);
+		}
+	}
+
+	/** What the {@code <video>} at (or in) {@code selector} shows now; see {@link VideoProbe}. */
+	VideoProbe.VideoSample look(String videoSelector) {
+		return VideoProbe.look(this.driver, videoSelector);
+	}
+
+	/**
+	 * Waits until the {@code <video>} at (or in) {@code videoSelector} shows the picture of a
+	 * {@link FakeCamera} of {@code colour} at the camera's full size, then until it has had more frames:
+	 * it decodes a live picture of that camera, not one still frame.
+	 * @return what it showed last
+	 */
+	VideoProbe.VideoSample assertSeesCamera(String videoSelector, FakeCamera.Colour colour) {
+		AtomicReference<VideoProbe.VideoSample> seen = new AtomicReference<>();
+		await().atMost(DEFAULT_VIDEO_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+			.untilAsserted(() -> {
+				seen.set(lookOrFail(videoSelector));
+				assertThat(seen.get().looksLike(colour) && seen.get().width() == FakeCamera.WIDTH
+						&& seen.get().height() == FakeCamera.HEIGHT)
+					.as("%s sees a %s camera of %dx%d in %s; it sees %s", this.name, colour, FakeCamera.WIDTH,
+							FakeCamera.HEIGHT, videoSelector, seen.get())
+					.isTrue();
+			});
+		int framesBefore = seen.get().frames();
+		await().atMost(DEFAULT_VIDEO_TIMEOUT).pollInterval(Duration.ofMillis(200)).pollInSameThread()
+			.untilAsserted(() -> {
+				seen.set(lookOrFail(videoSelector));
+				assertThat(seen.get().frames())
+					.as("%s decodes new frames in %s (%d frames before); it sees %s", this.name, videoSelector,
+							framesBefore, seen.get())
+					.isGreaterThanOrEqualTo(framesBefore + FakeCamera.FRAMES_PER_SECOND);
+				assertThat(seen.get().looksLike(colour)).as("still the %s camera: %s", colour, seen.get()).isTrue();
+			});
+		return seen.get();
+	}
+
+	/** Waits until the {@code <video>} at (or in) {@code videoSelector} shows no video at all. */
+	void assertSeesNoVideo(String videoSelector) {
+		await().atMost(DEFAULT_VIDEO_TIMEOUT).pollInSameThread().untilAsserted(() -> {
+			try {
+				VideoProbe.VideoSample seen = look(videoSelector);
+				throw new AssertionError(this.name + " still sees video in " + videoSelector + ": " + seen);
+			}
+			catch (IllegalStateException nothing) {
+				assertThat(nothing.getMessage()).as(this.name + " shows no video in " + videoSelector)
+					.containsAnyOf("no <video>", "no video MediaStream", "no element");
+			}
+		});
+	}
+
+	private VideoProbe.VideoSample lookOrFail(String videoSelector) {
+		try {
+			return look(videoSelector);
+		}
+		catch (IllegalStateException notYet) {
+			throw new AssertionError(this.name + " has no picture to look at: " + notYet.getMessage(), notYet);
 		}
 	}
 

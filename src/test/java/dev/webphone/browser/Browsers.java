@@ -34,7 +34,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * @Test
  * void bothHearEachOther() {
  *     Browser a = browsers.open(url, browsers.tone(440));
- *     Browser b = browsers.open(url, browsers.tone(1000));
+ *     Browser b = browsers.open(url, browsers.tone(1000), browsers.camera(FakeCamera.Colour.BLUE));
  *     ...
  * }
  * }</pre>
@@ -60,6 +60,8 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 	private final List<Browser> open = new ArrayList<>();
 
 	private final Map<Integer, ToneWav> tones = new HashMap<>();
+
+	private final Map<FakeCamera.Colour, FakeCamera> cameras = new HashMap<>();
 
 	private final List<String> everyPageScripts = new ArrayList<>();
 
@@ -116,9 +118,18 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 
 	/** Opens a browser whose microphone plays {@code microphone}, and loads {@code url}. */
 	Browser open(String url, ToneWav microphone) {
-		String name = "browser " + (this.open.size() + 1) + (microphone != null ? " (" + microphone.frequencyHz() + " Hz)" : "");
+		return open(url, microphone, null);
+	}
+
+	/**
+	 * Opens a browser whose microphone plays {@code microphone} and whose camera shows {@code camera}
+	 * (either may be null: Chromium's own fake beeps, or its own fake picture), and loads {@code url}.
+	 */
+	Browser open(String url, ToneWav microphone, FakeCamera camera) {
+		String name = "browser " + (this.open.size() + 1) + (microphone != null ? " (" + microphone.frequencyHz() + " Hz)" : "")
+				+ (camera != null ? " (" + camera.colour().name().toLowerCase() + " camera)" : "");
 		Path profile = createDirectory("chromium-profile-");
-		ChromeOptions options = options(profile, microphone);
+		ChromeOptions options = options(profile, microphone, camera);
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
 		ChromeDriver driver = new ChromeDriver(service, options);
@@ -163,13 +174,21 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 		return this.tones.computeIfAbsent(frequencyHz, hz -> ToneWav.write(scratch(), hz));
 	}
 
-	private ChromeOptions options(Path userDataDir, ToneWav microphone) {
+	/** A camera picture in this test's scratch directory, deleted with the browsers after the test. */
+	FakeCamera camera(FakeCamera.Colour colour) {
+		return this.cameras.computeIfAbsent(colour, c -> FakeCamera.write(scratch(), c));
+	}
+
+	private ChromeOptions options(Path userDataDir, ToneWav microphone, FakeCamera camera) {
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toString());
 		options.addArguments(FLAGS);
 		options.addArguments("--user-data-dir=" + userDataDir);
 		if (microphone != null) {
 			options.addArguments("--use-file-for-fake-audio-capture=" + microphone.file());
+		}
+		if (camera != null) {
+			options.addArguments("--use-file-for-fake-video-capture=" + camera.file());
 		}
 		if (this.ignoreCertificateErrors) {
 			options.addArguments("--ignore-certificate-errors");
@@ -197,6 +216,7 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
 			}
 		}
 		this.tones.clear();
+		this.cameras.clear();
 		deleteScratch();
 		if (failure != null) {
 			throw failure;
