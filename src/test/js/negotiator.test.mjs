@@ -251,6 +251,8 @@ describe("video between two negotiators", () => {
         assert.equal(call.polite.peer.getTransceivers()[1].sender.track, second.getTracks()[0]);
         assert.deepEqual(call.wire.descriptions().slice(2),
             ["polite offer", "impolite answer", "polite offer", "impolite answer", "polite offer", "impolite answer"]);
+        assert.deepEqual(call.impolite.remoteVideo.map(tracks => tracks.length), [0, 1, 0, 1],
+            "as Chromium reports it (NegotiationBrowserTests)");
     });
 
     it("one camera swapped for another is not a renegotiation", async () => {

@@ -39,7 +39,7 @@
             }
         };
         for (const [name, offerer] of [["impolite", true], ["polite", false]]) {
-            const side = { name, failures: [] };
+            const side = { name, failures: [], remoteVideo: [] };
             sides[name] = side;
             const other = name === "impolite" ? "polite" : "impolite";
             side.negotiator = new Negotiator({
@@ -54,6 +54,7 @@
                     setTimeout(wire.deliver, 5);
                 },
                 onRemoteStream: () => {},
+                onRemoteVideo: tracks => side.remoteVideo.push(tracks.length),
                 onFailure: reason => side.failures.push(reason),
                 PeerConnection: class extends RTCPeerConnection {
                     constructor(configuration) {
@@ -140,6 +141,27 @@
             const after = [ufrag(call.impolite), ufrag(call.polite)];
             return report(call, { restartedIce: before[0] !== after[0] && before[1] !== after[1] });
         }
+    };
+
+    // The same steps as the unit test "video off renegotiates, the m-line stays, and video on again
+    // reuses it": a camera on, off, and another on, from the polite side.
+    scenarios.videoOffAndOn = async function () {
+        const call = pair();
+        await quiet(call, () => true, "the first connection");
+        const sendsVideo = () => receivedKinds(call.impolite).includes("video");
+        const first = camera();
+        await call.polite.negotiator.sendVideo(first.getVideoTracks()[0], first);
+        await quiet(call, sendsVideo, "the camera at the impolite side");
+        await call.polite.negotiator.sendVideo(null);
+        await quiet(call, () => !sendsVideo(), "the camera off");
+        first.getTracks().forEach(track => track.stop());
+        const second = camera();
+        await call.polite.negotiator.sendVideo(second.getVideoTracks()[0], second);
+        await quiet(call, sendsVideo, "the second camera at the impolite side");
+        return report(call, {
+            mlines: call.impolite.peer.getTransceivers().length,
+            remoteVideoReports: call.impolite.remoteVideo
+        });
     };
 
     window.negotiationInChromium = name => scenarios[name]()

@@ -65,6 +65,17 @@ class NegotiationBrowserTests {
 		assertThat(result.get("received")).isEqualTo(Map.of("impolite", List.of("audio", "video"), "polite", List.of("audio")));
 	}
 
+	@Test
+	void aCameraTurnedOffAndOnAgainRenegotiatesOnTheSameVideoMLine() throws IOException {
+		Map<String, Object> result = run("videoOffAndOn");
+
+		assertThat(result.get("descriptions")).isEqualTo(List.of("impolite offer", "polite answer", "polite offer",
+				"impolite answer", "polite offer", "impolite answer", "polite offer", "impolite answer"));
+		assertThat(result.get("mlines")).as("audio and one video m-line").isEqualTo(2L);
+		assertThat(result.get("remoteVideoReports")).as("no video, video, none, video").isEqualTo(List.of(0L, 1L, 0L, 1L));
+		assertThat(result.get("received")).isEqualTo(Map.of("impolite", List.of("audio", "video"), "polite", List.of("audio")));
+	}
+
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> run(String scenario) throws IOException {
 		Browser browser = this.browsers.open(page().toUri().toString());
