@@ -65,8 +65,13 @@ class VideoDisplay {
 
     /** Shows this display's video in target (an element id, an element, or null for nowhere). */
     showIn(target) {
+        const wanted = target === undefined || target === "" ? null : target;
+        // The same element again: what it shows stays, without a flicker.
+        if (wanted === this.#target && this.#video) {
+            return;
+        }
         this.#clear();
-        this.#target = target === undefined || target === "" ? null : target;
+        this.#target = wanted;
         this.#render();
     }
 
