@@ -29,7 +29,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * <p>It also remembers when the other end last sent anything (a frame or a pong): our own pings keep
  * Jetty's idle timer running for ever, so the edge times connections out on this instead.
  */
-public final class EdgeSocket {
+public final class EdgeSocket implements BrowserSocket {
 
 	private static final Log logger = LogFactory.getLog(EdgeSocket.class);
 
@@ -67,6 +67,7 @@ public final class EdgeSocket {
 	 * Queues a text frame.
 	 * @return {@code false} when the other end is too far behind and is being cut off
 	 */
+	@Override
 	public boolean sendText(String text) {
 		long size = text.length();
 		if (!reserve(size)) {
@@ -97,6 +98,7 @@ public final class EdgeSocket {
 	 * reading slowly
 	 * @return {@code false} when the other end is too far behind and is being cut off
 	 */
+	@Override
 	public boolean sendShared(ByteBuffer utf8, boolean counted) {
 		long size = counted ? utf8.remaining() : 0;
 		if (!reserve(size)) {
@@ -115,6 +117,7 @@ public final class EdgeSocket {
 	 * Where the other end connects from, as the socket sees it, for the limits per address; empty when
 	 * unknown or loopback, where every client of a local reverse proxy (or of a test) shares one address.
 	 */
+	@Override
 	public String remoteAddress() {
 		return (this.session.getRemoteSocketAddress() instanceof InetSocketAddress address
 				&& address.getAddress() != null && !address.getAddress().isLoopbackAddress())
@@ -122,6 +125,7 @@ public final class EdgeSocket {
 	}
 
 	/** Closes the connection with a close frame, which queues behind what is already waiting. */
+	@Override
 	public void close(int code, String reason) {
 		this.session.close(code, reason, Callback.NOOP);
 	}
@@ -136,11 +140,13 @@ public final class EdgeSocket {
 	}
 
 	/** Whether the edge cut this connection for not reading what was sent to it. */
+	@Override
 	public boolean fellBehind() {
 		return this.fellBehind;
 	}
 
 	/** Whether the edge closed this connection for being silent longer than the idle timeout. */
+	@Override
 	public boolean timedOut() {
 		return this.timingOut;
 	}

@@ -3,21 +3,24 @@ package dev.webphone.signaling;
 import dev.webphone.access.ConnectionLimit;
 import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
 /**
- * Maps the signalling endpoint, {@value #PATH}.
+ * Maps the signalling endpoint, {@value #PATH}, on a single instance; in a cluster the cluster's edge
+ * takes it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 @ConditionalOnEmbeddedLine
-class SignalingConfiguration implements WebSocketConfigurer {
+@ConditionalOnBooleanProperty(name = "webphone.cluster.enabled", havingValue = false, matchIfMissing = true)
+public class SignalingConfiguration implements WebSocketConfigurer {
 
 	/** Where browsers open their signalling WebSocket. */
-	static final String PATH = "/webphone/ws";
+	public static final String PATH = "/webphone/ws";
 
 	private final SignalingHandler handler;
 

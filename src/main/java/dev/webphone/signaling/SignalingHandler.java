@@ -1,11 +1,6 @@
 package dev.webphone.signaling;
 
-import dev.webphone.access.CallAttemptLimit;
-import dev.webphone.access.LimitsProperties;
-import dev.webphone.access.LineAdmission;
 import dev.webphone.edge.WebSocketEdge;
-import dev.webphone.ice.IceProperties;
-import dev.webphone.line.Switchboard;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
@@ -23,44 +18,18 @@ class SignalingHandler extends AbstractWebSocketHandler {
 
 	private static final String SESSION = SignalingSession.class.getName();
 
-	private final SignalingCodec codec;
-
-	private final Switchboard switchboard;
-
-	private final SignalingProperties properties;
-
-	private final SignalingMetrics metrics;
-
-	private final String iceTransportPolicy;
+	private final SignalingSessions sessions;
 
 	private final WebSocketEdge edge;
 
-	private final LineAdmission admission;
-
-	private final LimitsProperties limits;
-
-	private final SessionResumption resumption;
-
-	SignalingHandler(SignalingCodec codec, Switchboard switchboard, SignalingProperties properties,
-			SignalingMetrics metrics, IceProperties ice, WebSocketEdge edge, LineAdmission admission,
-			LimitsProperties limits, SessionResumption resumption) {
+	SignalingHandler(SignalingSessions sessions, WebSocketEdge edge) {
+		this.sessions = sessions;
 		this.edge = edge;
-		this.admission = admission;
-		this.limits = limits;
-		this.resumption = resumption;
-		this.codec = codec;
-		this.switchboard = switchboard;
-		this.properties = properties;
-		this.metrics = metrics;
-		this.iceTransportPolicy = ice.transportPolicy().value();
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession socket) {
-		SignalingSession session = new SignalingSession(WebSocketEdge.socket(socket), this.codec, this.switchboard,
-				new RateLimit(this.properties.rateBurst(), this.properties.ratePerSecond()), this.metrics,
-				this.iceTransportPolicy, this.admission, new CallAttemptLimit(this.limits.callAttemptsPerMinute()),
-				this.resumption);
+		SignalingSession session = this.sessions.open(WebSocketEdge.socket(socket));
 		socket.getAttributes().put(SESSION, session);
 	}
 

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import dev.webphone.access.CallAttemptLimit;
 import dev.webphone.access.LineAdmission;
-import dev.webphone.edge.EdgeSocket;
+import dev.webphone.edge.BrowserSocket;
 import dev.webphone.ice.IceServer;
 import dev.webphone.line.AccessDeniedException;
 import dev.webphone.line.CallState;
@@ -25,13 +25,13 @@ import org.springframework.web.socket.CloseStatus;
  * {@link ResumableClient}, which forwards to whichever connection holds the client at the moment, so
  * that a later connection can take the client over.
  */
-final class SignalingSession {
+public final class SignalingSession {
 
 	/** The close status of a connection whose client a newer connection resumed. */
 	static final int RESUMED_ELSEWHERE = 4001;
 
 
-	private final EdgeSocket socket;
+	private final BrowserSocket socket;
 
 	private final SignalingCodec codec;
 
@@ -64,7 +64,7 @@ final class SignalingSession {
 	/** Why the connection closed, once it has; guarded by this. */
 	private CloseCause closedBy;
 
-	SignalingSession(EdgeSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
+	SignalingSession(BrowserSocket socket, SignalingCodec codec, Switchboard switchboard, RateLimit rateLimit,
 			SignalingMetrics metrics, String iceTransportPolicy, LineAdmission admission, CallAttemptLimit callAttempts,
 			SessionResumption resumption) {
 		this.admission = admission;
@@ -79,7 +79,7 @@ final class SignalingSession {
 	}
 
 	/** Handles one frame from the browser; a refused message is answered with an {@code error}. */
-	void receive(String frame) {
+	public void receive(String frame) {
 		this.metrics.received();
 		try {
 			if (!this.rateLimit.tryAcquire()) {
@@ -205,7 +205,7 @@ final class SignalingSession {
 	}
 
 	/** The browser sent a frame the protocol has no place for. */
-	void refuse(ErrorCode code, String reason) {
+	public void refuse(ErrorCode code, String reason) {
 		this.metrics.received();
 		error(new SignalingException(code, reason));
 	}
@@ -214,7 +214,7 @@ final class SignalingSession {
 	 * The connection is gone: the client leaves its line, or waits for a resume, depending on how it
 	 * went; see {@link CloseCause}. A connection that closes while it joins takes its client with it.
 	 */
-	void closed(CloseStatus status) {
+	public void closed(CloseStatus status) {
 		this.closed = true;
 		CloseCause cause = CloseCause.of(status, this.socket.fellBehind(), this.socket.timedOut());
 		ResumableClient channel;

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Conditional;
  * @see ConditionalOnRelay
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ ElementType.TYPE, ElementType.METHOD })
+@Target({ ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Documented
 @Conditional(WebphoneModeCondition.class)
 public @interface ConditionalOnEmbeddedLine {

@@ -1,0 +1,164 @@
+package dev.webphone.cluster;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.webphone.signaling.ErrorCode;
+import dev.webphone.signaling.SignalingSession;
+import dev.webphone.signaling.SignalingSessions;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.stream.StreamListener;
+import org.springframework.data.redis.stream.StreamMessageListenerContainer;
+import org.springframework.data.redis.stream.StreamMessageListenerContainer.StreamReadRequest;
+import org.springframework.data.redis.stream.Subscription;
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * At the leader: the signalling session of every browser of the cluster, fed from the leader's
+ * stream. The leader runs the embedded line exactly as a single instance does; only its sockets are
+ * remote. Its stream is read in one consumer group, so a new leader takes up where the last one
+ * stopped reading, and one thread at a time, so each browser's frames are handled in the order they
+ * arrived at its edge.
+ */
+final class LeaderSessions implements StreamListener<String, MapRecord<String, String, String>>, Leadership.Listener {
+
+	private static final Log logger = LogFactory.getLog(LeaderSessions.class);
+
+	private final SignalingSessions sessions;
+
+	private final ClusterBus bus;
+
+	private final StreamMessageListenerContainer<String, MapRecord<String, String, String>> container;
+
+	private final String instanceId;
+
+	private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
+
+	private final ClusterEdge edge;
+
+	private volatile Subscription subscription;
+
+	LeaderSessions(SignalingSessions sessions, ClusterBus bus,
+			StreamMessageListenerContainer<String, MapRecord<String, String, String>> container, String instanceId,
+			ClusterEdge edge) {
+		this.sessions = sessions;
+		this.bus = bus;
+		this.container = container;
+		this.instanceId = instanceId;
+		this.edge = edge;
+	}
+
+	/** How many browsers of the cluster this leader holds sessions for. */
+	int sessionCount() {
+		return this.remotes.size();
+	}
+
+	@Override
+	public void leading() {
+		try {
+			// From the start of the stream when the group is new: what edges sent before the first leader.
+			this.bus.commands()
+				.xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from(ClusterBus.LEADER_STREAM, "0"),
+						ClusterBus.LEADER_GROUP, io.lettuce.core.XGroupCreateArgs.Builder.mkstream())
+				.get();
+		}
+		catch (Exception ex) {
+			if (!String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
+				logger.warn("Could not create the leader's consumer group: " + ex);
+			}
+		}
+		StreamReadRequest<String> request = StreamReadRequest
+			.builder(StreamOffset.create(ClusterBus.LEADER_STREAM, ReadOffset.lastConsumed()))
+			.consumer(Consumer.from(ClusterBus.LEADER_GROUP, this.instanceId))
+			.autoAcknowledge(true)
+			.cancelOnError((failure) -> false)
+			.errorHandler((failure) -> logger.debug("Reading the leader's stream failed", failure))
+			.build();
+		this.subscription = this.container.register(request, this);
+	}
+
+	@Override
+	public void steppedDown() {
+		Subscription current = this.subscription;
+		this.subscription = null;
+		if (current != null) {
+			this.container.remove(current);
+		}
+		// Their line state goes with the leadership: each client leaves as if its connection dropped.
+		this.remotes.keySet().forEach((session) -> closed(session, CloseStatus.SERVICE_RESTARTED, false, false));
+	}
+
+	@Override
+	public void leaderChanged(String previous, String current) {
+		this.edge.leaderChanged(previous, current);
+	}
+
+	@Override
+	public void onMessage(MapRecord<String, String, String> record) {
+		Map<String, String> message = record.getValue();
+		String session = message.get(EdgeMessage.SESSION);
+		String kind = message.get(EdgeMessage.KIND);
+		if (session == null || kind == null) {
+			logger.warn("Ignored a message without session or kind on the leader's stream: " + record.getId());
+			return;
+		}
+		switch (kind) {
+			case EdgeMessage.OPEN -> open(session, message.get(EdgeMessage.EDGE), message.get(EdgeMessage.ADDRESS));
+			case EdgeMessage.TEXT -> {
+				Remote remote = this.remotes.get(session);
+				String data = message.get(EdgeMessage.DATA);
+				if (remote != null && data != null) {
+					remote.session().receive(data);
+				}
+			}
+			case EdgeMessage.BINARY -> {
+				Remote remote = this.remotes.get(session);
+				if (remote != null) {
+					remote.session().refuse(ErrorCode.MALFORMED, "Binary frames are not part of the protocol; send JSON text");
+				}
+			}
+			case EdgeMessage.CLOSED -> closed(session, closeStatus(message),
+					Boolean.parseBoolean(message.get(EdgeMessage.FELL_BEHIND)),
+					Boolean.parseBoolean(message.get(EdgeMessage.TIMED_OUT)));
+			default -> logger.warn("Ignored a message of unknown kind '" + kind + "' on the leader's stream");
+		}
+	}
+
+	private void open(String session, String edgeId, String address) {
+		if (edgeId == null || this.remotes.containsKey(session)) {
+			return;
+		}
+		RemoteBrowserSocket socket = new RemoteBrowserSocket(session, ClusterBus.edgeStream(edgeId),
+				(address != null) ? address : "", this.bus,
+				() -> closed(session, new CloseStatus(CloseStatus.NO_CLOSE_FRAME.getCode(), "cluster bus lost"), false,
+						false));
+		this.remotes.put(session, new Remote(socket, this.sessions.open(socket)));
+	}
+
+	private void closed(String session, CloseStatus status, boolean fellBehind, boolean timedOut) {
+		Remote remote = this.remotes.remove(session);
+		if (remote != null) {
+			remote.socket().ended(fellBehind, timedOut);
+			remote.session().closed(status);
+		}
+	}
+
+	private static CloseStatus closeStatus(Map<String, String> message) {
+		try {
+			int code = Integer.parseInt(message.getOrDefault(EdgeMessage.CODE, "1006"));
+			return new CloseStatus(code, message.get(EdgeMessage.REASON));
+		}
+		catch (IllegalArgumentException ex) {
+			return CloseStatus.NO_CLOSE_FRAME;
+		}
+	}
+
+	private record Remote(RemoteBrowserSocket socket, SignalingSession session) {
+	}
+
+}

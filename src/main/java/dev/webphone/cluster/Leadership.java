@@ -1,0 +1,209 @@
+package dev.webphone.cluster;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Which instance leads the cluster: the one holding a lease in Redis ({@link ClusterBus#LEADER_KEY},
+ * set only if absent, with the lease as its time to live). The leader renews it three times per lease
+ * and only while it still holds it; when it cannot, it steps down before the lease can have passed to
+ * another instance, so two instances never both lead. Every instance also keeps its own edge stream
+ * alive with the same beat, so the stream of an instance that is gone expires by itself.
+ */
+final class Leadership implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(Leadership.class);
+
+	/** Extends the lease only for the instance that holds it: a compare-and-expire in one step. */
+	private static final String RENEW = """
+			if redis.call('get', KEYS[1]) == ARGV[1] then
+			  return redis.call('pexpire', KEYS[1], ARGV[2])
+			end
+			return 0
+			""";
+
+	/** How the instance hears that it leads, that it stopped, or that the leader changed. */
+	interface Listener {
+
+		/** This instance now leads: it serves the line. */
+		void leading();
+
+		/** This instance no longer leads. */
+		void steppedDown();
+
+		/** Another instance leads than before; the browsers' sessions at the old leader are gone. */
+		void leaderChanged(String previous, String current);
+
+	}
+
+	private final ClusterBus bus;
+
+	private final String instanceId;
+
+	private final Duration lease;
+
+	private final Duration beat;
+
+	private final Listener listener;
+
+	private volatile ScheduledExecutorService timer;
+
+	/** Only the timer thread writes these. */
+	private volatile boolean leading;
+
+	private volatile String leader;
+
+	private volatile boolean redisReachable;
+
+	private long renewedAt;
+
+	Leadership(ClusterBus bus, ClusterProperties properties, Listener listener) {
+		this.bus = bus;
+		this.instanceId = properties.instanceId();
+		this.lease = properties.lease();
+		this.beat = properties.lease().dividedBy(3);
+		this.listener = listener;
+	}
+
+	/** Whether this instance leads the cluster now. */
+	boolean isLeading() {
+		return this.leading;
+	}
+
+	/** The instance that leads, as last seen; {@code null} before one was seen. */
+	String leader() {
+		return this.leader;
+	}
+
+	/** Whether the last beat reached Redis. */
+	boolean isRedisReachable() {
+		return this.redisReachable;
+	}
+
+	String instanceId() {
+		return this.instanceId;
+	}
+
+	private void beat() {
+		long timeout = this.beat.toMillis();
+		try {
+			var commands = this.bus.commands();
+			long now = System.nanoTime();
+			if (this.leading) {
+				Long renewed = commands.<Long>eval(RENEW, ScriptOutputType.INTEGER, new String[] { ClusterBus.LEADER_KEY },
+						this.instanceId, Long.toString(this.lease.toMillis())).get(timeout, TimeUnit.MILLISECONDS);
+				if (renewed != null && renewed == 1) {
+					this.renewedAt = now;
+				}
+				else {
+					stepDown("another instance holds the lease");
+				}
+			}
+			if (!this.leading) {
+				String set = commands.set(ClusterBus.LEADER_KEY, this.instanceId,
+						SetArgs.Builder.nx().px(this.lease.toMillis())).get(timeout, TimeUnit.MILLISECONDS);
+				if ("OK".equals(set)) {
+					this.renewedAt = now;
+					this.leading = true;
+					logger.info("Instance " + this.instanceId + " leads the cluster");
+					this.listener.leading();
+				}
+			}
+			String current = this.leading ? this.instanceId
+					: commands.get(ClusterBus.LEADER_KEY).get(timeout, TimeUnit.MILLISECONDS);
+			commands.pexpire(ClusterBus.edgeStream(this.instanceId), this.lease.multipliedBy(3).toMillis());
+			this.redisReachable = true;
+			seen(current);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			if (this.redisReachable) {
+				logger.warn("Redis is unreachable: " + ex);
+			}
+			this.redisReachable = false;
+			// Two thirds of the lease since Redis last confirmed it: step down before another instance
+			// could take it over, which it cannot before the whole lease has passed.
+			if (this.leading && System.nanoTime() - this.renewedAt > this.lease.toNanos() * 2 / 3) {
+				stepDown("Redis is unreachable");
+			}
+		}
+	}
+
+	private void stepDown(String why) {
+		this.leading = false;
+		logger.warn("Instance " + this.instanceId + " no longer leads the cluster: " + why);
+		this.listener.steppedDown();
+	}
+
+	private void seen(String current) {
+		String previous = this.leader;
+		if (current == null || current.equals(previous)) {
+			return;
+		}
+		this.leader = current;
+		if (previous != null) {
+			this.listener.leaderChanged(previous, current);
+		}
+	}
+
+	@Override
+	public void start() {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+				new CustomizableThreadFactory("cluster-lease-"));
+		executor.setRemoveOnCancelPolicy(true);
+		this.timer = executor;
+		executor.scheduleWithFixedDelay(this::beat, 0, this.beat.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.timer;
+		this.timer = null;
+		if (executor == null) {
+			return;
+		}
+		executor.shutdownNow();
+		try {
+			executor.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.leading) {
+			// Hand the line over at once rather than after the lease.
+			try {
+				this.bus.commands()
+					.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+							ScriptOutputType.INTEGER, new String[] { ClusterBus.LEADER_KEY }, this.instanceId)
+					.get(this.beat.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (Exception ex) {
+				// The lease runs out by itself.
+			}
+			stepDown("it is stopping");
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.timer != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// After the web server has started, so the edge can take browsers when the line is served.
+		return SmartLifecycle.DEFAULT_PHASE;
+	}
+
+}

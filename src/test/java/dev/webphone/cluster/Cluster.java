@@ -1,0 +1,95 @@
+package dev.webphone.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.webphone.WebphoneApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several real Webphone instances, each a whole application on its own port, sharing one Redis as a
+ * cluster, for tests. Close it to stop the instances still running.
+ */
+final class Cluster implements AutoCloseable {
+
+	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+	private final RedisServer redis;
+
+	private final Map<String, Object> properties;
+
+	/**
+	 * @param properties what every instance is configured with, besides the cluster and Redis
+	 */
+	Cluster(RedisServer redis, Map<String, Object> properties) {
+		this.redis = redis;
+		this.properties = properties;
+	}
+
+	/** Starts an instance with id {@code instanceId}; returns its index. */
+	int start(String instanceId) {
+		Map<String, Object> all = new java.util.HashMap<>(this.properties);
+		all.put("server.port", "0");
+		all.put("webphone.cluster.enabled", "true");
+		all.put("webphone.cluster.instance-id", instanceId);
+		all.put("webphone.cluster.lease", "3s");
+		all.put("spring.data.redis.url", this.redis.url());
+		all.put("spring.main.banner-mode", "off");
+		// As arguments: they override application.yml, as an operator's settings would.
+		String[] arguments = all.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(WebphoneApplication.class).run(arguments);
+		this.instances.add(context);
+		return this.instances.size() - 1;
+	}
+
+	/** The HTTP port of instance {@code index}. */
+	int port(int index) {
+		return ((WebServerApplicationContext) this.instances.get(index)).getWebServer().getPort();
+	}
+
+	ConfigurableApplicationContext context(int index) {
+		return this.instances.get(index);
+	}
+
+	/** Whether instance {@code index} leads the cluster now. */
+	boolean leads(int index) {
+		return context(index).getBean(Leadership.class).isLeading();
+	}
+
+	/** Waits until one running instance leads and every running one knows it; returns its index. */
+	int awaitLeader() {
+		return await().until(() -> {
+			int leader = -1;
+			for (int i = 0; i < this.instances.size(); i++) {
+				ConfigurableApplicationContext context = this.instances.get(i);
+				if (!context.isActive()) {
+					continue;
+				}
+				Leadership leadership = context.getBean(Leadership.class);
+				if (leadership.leader() == null) {
+					return -1;
+				}
+				if (leadership.isLeading()) {
+					leader = i;
+				}
+			}
+			return leader;
+		}, (index) -> index >= 0);
+	}
+
+	/** Stops instance {@code index} as an operator would (its lease is handed over at once). */
+	void stop(int index) {
+		this.instances.get(index).close();
+	}
+
+	@Override
+	public void close() {
+		this.instances.stream().filter(ConfigurableApplicationContext::isActive).forEach(ConfigurableApplicationContext::close);
+	}
+
+}
