@@ -47,6 +47,11 @@ final class ClusterBus implements DisposableBean {
 		this.trimmed = XAddArgs.Builder.maxlen(properties.streamLength()).approximateTrimming();
 	}
 
+	/** Present while the instance is alive: set with the lease as its time to live at every beat. */
+	static String aliveKey(String instanceId) {
+		return "webphone:cluster:alive:" + instanceId;
+	}
+
 	/** The stream of what the leader sends the browsers at an instance's edge. */
 	static String edgeStream(String instanceId) {
 		return "webphone:cluster:to-edge:" + instanceId;

@@ -1,6 +1,9 @@
 package dev.webphone.cluster;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.webphone.signaling.ErrorCode;
@@ -28,6 +31,10 @@ import org.springframework.web.socket.CloseStatus;
 final class LeaderSessions implements StreamListener<String, MapRecord<String, String, String>>, Leadership.Listener {
 
 	private static final Log logger = LogFactory.getLog(LeaderSessions.class);
+
+	/** How the sessions of a browser whose instance is gone end: as a connection dropped without a close. */
+	private static final CloseStatus EDGE_GONE = new CloseStatus(CloseStatus.NO_CLOSE_FRAME.getCode(),
+			"the instance the browser was connected to is gone");
 
 	private final SignalingSessions sessions;
 
@@ -98,6 +105,35 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 		this.edge.leaderChanged(previous, current);
 	}
 
+	/**
+	 * The browsers of an instance that stopped beating (killed, say, so it could not report their
+	 * closes) have lost their connections: their sessions close as dropped, so each may resume
+	 * through another instance within the grace period, and otherwise leaves.
+	 */
+	@Override
+	public void stillLeading() {
+		Set<String> edges = new HashSet<>();
+		this.remotes.values().forEach((remote) -> edges.add(remote.edge()));
+		for (String edge : edges) {
+			Long alive;
+			try {
+				alive = this.bus.commands().exists(ClusterBus.aliveKey(edge)).get(1, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				// Redis is not answering: nothing can be concluded about the edge.
+				return;
+			}
+			if (alive != null && alive == 0) {
+				logger.warn("Instance " + edge + " is gone; its browsers' connections are treated as dropped");
+				this.remotes.forEach((session, remote) -> {
+					if (remote.edge().equals(edge)) {
+						closed(session, EDGE_GONE, false, false);
+					}
+				});
+			}
+		}
+	}
+
 	@Override
 	public void onMessage(MapRecord<String, String, String> record) {
 		Map<String, String> message = record.getValue();
@@ -137,7 +173,7 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 				(address != null) ? address : "", this.bus,
 				() -> closed(session, new CloseStatus(CloseStatus.NO_CLOSE_FRAME.getCode(), "cluster bus lost"), false,
 						false));
-		this.remotes.put(session, new Remote(socket, this.sessions.open(socket)));
+		this.remotes.put(session, new Remote(edgeId, socket, this.sessions.open(socket)));
 	}
 
 	private void closed(String session, CloseStatus status, boolean fellBehind, boolean timedOut) {
@@ -158,7 +194,7 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 		}
 	}
 
-	private record Remote(RemoteBrowserSocket socket, SignalingSession session) {
+	private record Remote(String edge, RemoteBrowserSocket socket, SignalingSession session) {
 	}
 
 }

@@ -16,8 +16,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Which instance leads the cluster: the one holding a lease in Redis ({@link ClusterBus#LEADER_KEY},
  * set only if absent, with the lease as its time to live). The leader renews it three times per lease
  * and only while it still holds it; when it cannot, it steps down before the lease can have passed to
- * another instance, so two instances never both lead. Every instance also keeps its own edge stream
- * alive with the same beat, so the stream of an instance that is gone expires by itself.
+ * another instance, so two instances never both lead. Every instance also says it is alive with the
+ * same beat ({@link ClusterBus#aliveKey}) and keeps its own edge stream alive, so the stream of an
+ * instance that is gone expires by itself and the leader learns that its browsers are gone.
  */
 final class Leadership implements SmartLifecycle {
 
@@ -42,6 +43,9 @@ final class Leadership implements SmartLifecycle {
 
 		/** Another instance leads than before; the browsers' sessions at the old leader are gone. */
 		void leaderChanged(String previous, String current);
+
+		/** A beat while this instance leads, on the lease's thread: time for the leader's upkeep. */
+		void stillLeading();
 
 	}
 
@@ -121,8 +125,13 @@ final class Leadership implements SmartLifecycle {
 			String current = this.leading ? this.instanceId
 					: commands.get(ClusterBus.LEADER_KEY).get(timeout, TimeUnit.MILLISECONDS);
 			commands.pexpire(ClusterBus.edgeStream(this.instanceId), this.lease.multipliedBy(3).toMillis());
+			commands.set(ClusterBus.aliveKey(this.instanceId), "1", SetArgs.Builder.px(this.lease.toMillis()))
+				.get(timeout, TimeUnit.MILLISECONDS);
 			this.redisReachable = true;
 			seen(current);
+			if (this.leading) {
+				this.listener.stillLeading();
+			}
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {

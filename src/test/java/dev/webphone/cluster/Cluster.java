@@ -1,5 +1,16 @@
 package dev.webphone.cluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +30,8 @@ final class Cluster implements AutoCloseable {
 
 	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
+	private final List<Process> processes = new ArrayList<>();
+
 	private final RedisServer redis;
 
 	private final Map<String, Object> properties;
@@ -31,20 +44,75 @@ final class Cluster implements AutoCloseable {
 		this.properties = properties;
 	}
 
-	/** Starts an instance with id {@code instanceId}; returns its index. */
+	/** Starts an instance with id {@code instanceId} in this JVM; returns its index. */
 	int start(String instanceId) {
+		String[] arguments = arguments(instanceId, 0);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(WebphoneApplication.class).run(arguments);
+		this.instances.add(context);
+		return this.instances.size() - 1;
+	}
+
+	/**
+	 * Starts an instance with id {@code instanceId} in a JVM of its own, which {@link #kill} ends as a
+	 * crash would: no close frames, no goodbye to Redis.
+	 */
+	Process startProcess(String instanceId, int port) {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+				WebphoneApplication.class.getName()));
+		command.addAll(List.of(arguments(instanceId, port)));
+		try {
+			Path log = Files.createTempFile("webphone-" + instanceId + "-", ".log");
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+				.start();
+			this.processes.add(process);
+			HttpClient http = HttpClient.newHttpClient();
+			await().atMost(Duration.ofSeconds(120)).until(() -> {
+				if (!process.isAlive()) {
+					throw new IllegalStateException("instance " + instanceId + " exited:\n" + Files.readString(log));
+				}
+				try {
+					return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/livez")).build(),
+							HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			});
+			return process;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Kills an instance started by {@link #startProcess} at once (SIGKILL). */
+	static void kill(Process process) throws InterruptedException {
+		process.destroyForcibly();
+		process.waitFor();
+	}
+
+	private String[] arguments(String instanceId, int port) {
 		Map<String, Object> all = new java.util.HashMap<>(this.properties);
-		all.put("server.port", "0");
+		all.put("server.port", Integer.toString(port));
 		all.put("webphone.cluster.enabled", "true");
 		all.put("webphone.cluster.instance-id", instanceId);
 		all.put("webphone.cluster.lease", "3s");
 		all.put("spring.data.redis.url", this.redis.url());
 		all.put("spring.main.banner-mode", "off");
 		// As arguments: they override application.yml, as an operator's settings would.
-		String[] arguments = all.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(WebphoneApplication.class).run(arguments);
-		this.instances.add(context);
-		return this.instances.size() - 1;
+		return all.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+	}
+
+	/** A free port on the loopback interface. */
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/** The HTTP port of instance {@code index}. */
@@ -90,6 +158,7 @@ final class Cluster implements AutoCloseable {
 	@Override
 	public void close() {
 		this.instances.stream().filter(ConfigurableApplicationContext::isActive).forEach(ConfigurableApplicationContext::close);
+		this.processes.forEach(Process::destroyForcibly);
 	}
 
 }

@@ -92,6 +92,36 @@ class ClusterFailoverIntegrationTests {
 	}
 
 	@Test
+	void aBrowserWhoseInstanceIsKilledResumesOnAnotherAndOneThatNeverComesBackIsLetGo() throws Exception {
+		int leader = this.cluster.start("leader");
+		this.cluster.awaitLeader();
+		int edgePort = Cluster.freePort();
+		Process edge = this.cluster.startProcess("doomed", edgePort);
+		SignalingClient ann = track(SignalingClient.joined(edgePort, LINE));
+		SignalingClient bob = join(leader);
+		SignalingClient cat = track(SignalingClient.joined(edgePort, LINE));
+		ann.send(Map.of("type", "dial", "callId", "survives", "to", bob.number()));
+		bob.await("incoming");
+		bob.send(Map.of("type", "accept", "callId", "survives"));
+		ann.awaitCallState("survives", "IN_CALL");
+		bob.awaitCallState("survives", "IN_CALL");
+
+		Cluster.kill(edge);
+		ann.awaitClosed();
+		SignalingClient back = track(SignalingClient.open(this.cluster.port(leader)));
+		back.send(Map.of("type", "resume", "secret", ann.resumeSecret()));
+		JsonNode resumed = back.await("resumed");
+		assertThat(resumed.path("phoneNumber").asString()).isEqualTo(ann.number());
+		assertThat(resumed.path("call").path("state").asString()).isEqualTo("IN_CALL");
+		back.send(Map.of("type", "sdp", "callId", "survives", "description", Map.of("type", "offer", "sdp", "v=0 again")));
+		assertThat(bob.await("sdp").path("description").path("sdp").asString()).isEqualTo("v=0 again");
+
+		// Cat never comes back: the leader learns that its instance is gone and lets it go.
+		bob.awaitClientState(cat.number(), "OFFLINE");
+		bob.assertReceivedNo("call-state", (m) -> !"IN_CALL".equals(m.path("state").asString()));
+	}
+
+	@Test
 	void withoutRedisEveryInstanceReportsItAndAllRecoverWhenItIsBack() throws Exception {
 		int one = this.cluster.start("one");
 		int two = this.cluster.start("two");
