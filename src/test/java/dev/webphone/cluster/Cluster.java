@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * Several real Webphone instances, each a whole application on its own port, sharing one Redis as a
  * cluster, for tests. Close it to stop the instances still running.
  */
-final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
 	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
@@ -39,13 +39,13 @@ final class Cluster implements AutoCloseable {
 	/**
 	 * @param properties what every instance is configured with, besides the cluster and Redis
 	 */
-	Cluster(RedisServer redis, Map<String, Object> properties) {
+	public Cluster(RedisServer redis, Map<String, Object> properties) {
 		this.redis = redis;
 		this.properties = properties;
 	}
 
 	/** Starts an instance with id {@code instanceId} in this JVM; returns its index. */
-	int start(String instanceId) {
+	public int start(String instanceId) {
 		String[] arguments = arguments(instanceId, 0);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(WebphoneApplication.class).run(arguments);
 		this.instances.add(context);
@@ -56,7 +56,7 @@ final class Cluster implements AutoCloseable {
 	 * Starts an instance with id {@code instanceId} in a JVM of its own, which {@link #kill} ends as a
 	 * crash would: no close frames, no goodbye to Redis.
 	 */
-	Process startProcess(String instanceId, int port) {
+	public Process startProcess(String instanceId, int port) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 				WebphoneApplication.class.getName()));
@@ -88,7 +88,7 @@ final class Cluster implements AutoCloseable {
 	}
 
 	/** Kills an instance started by {@link #startProcess} at once (SIGKILL). */
-	static void kill(Process process) throws InterruptedException {
+	public static void kill(Process process) throws InterruptedException {
 		process.destroyForcibly();
 		process.waitFor();
 	}
@@ -106,7 +106,7 @@ final class Cluster implements AutoCloseable {
 	}
 
 	/** A free port on the loopback interface. */
-	static int freePort() {
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
@@ -116,21 +116,26 @@ final class Cluster implements AutoCloseable {
 	}
 
 	/** The HTTP port of instance {@code index}. */
-	int port(int index) {
+	public int port(int index) {
 		return ((WebServerApplicationContext) this.instances.get(index)).getWebServer().getPort();
 	}
 
-	ConfigurableApplicationContext context(int index) {
+	public ConfigurableApplicationContext context(int index) {
 		return this.instances.get(index);
 	}
 
+	/** How many browsers are connected to instance {@code index}. */
+	public int browsersAt(int index) {
+		return context(index).getBean(ClusterEdge.class).browserCount();
+	}
+
 	/** Whether instance {@code index} leads the cluster now. */
-	boolean leads(int index) {
+	public boolean leads(int index) {
 		return context(index).getBean(Leadership.class).isLeading();
 	}
 
 	/** Waits until one running instance leads and every running one knows it; returns its index. */
-	int awaitLeader() {
+	public int awaitLeader() {
 		return await().until(() -> {
 			int leader = -1;
 			for (int i = 0; i < this.instances.size(); i++) {
@@ -151,7 +156,7 @@ final class Cluster implements AutoCloseable {
 	}
 
 	/** Stops instance {@code index} as an operator would (its lease is handed over at once). */
-	void stop(int index) {
+	public void stop(int index) {
 		this.instances.get(index).close();
 	}
 

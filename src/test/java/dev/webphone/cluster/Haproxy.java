@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real HAProxy (Debian package {@code haproxy}) on a free loopback port in front of several
  * Webphone instances, configured as {@code docs/deployment.md} advises: HTTP mode (WebSocket upgrades
- * pass through), round robin, a health check on {@code /readyz} so a dead instance leaves the pool.
+ * pass through), least connections, a health check on {@code /readyz} so a dead instance leaves the pool.
  */
 public final class Haproxy implements AutoCloseable {
 
@@ -96,7 +96,11 @@ public final class Haproxy implements AutoCloseable {
 				    bind %s:%d
 				    default_backend instances
 				backend instances
-				    balance roundrobin
+				    # Signalling connections last as long as a page is open: spread them by count.
+				    balance leastconn
+				    # A connection to an instance that just died goes to another one.
+				    option redispatch
+				    retries 3
 				    option httpchk GET /readyz
 				    http-check expect status 200
 				    default-server inter 500ms fall 2 rise 2
