@@ -92,6 +92,27 @@ class ClusterFailoverIntegrationTests {
 	}
 
 	@Test
+	void aCallerWhoseInstanceStopsWhileItRingsResumesElsewhereAndTheCallIsAnswered() throws Exception {
+		int leader = this.cluster.start("leader");
+		this.cluster.awaitLeader();
+		int edge = this.cluster.start("edge");
+		SignalingClient ann = join(edge);
+		SignalingClient bob = join(leader);
+		ann.send(Map.of("type", "dial", "callId", "ringing", "to", bob.number()));
+		ann.awaitCallState("ringing", "RINGING");
+		bob.await("incoming");
+
+		this.cluster.stop(edge);
+		ann.awaitClosed();
+		SignalingClient back = track(SignalingClient.open(this.cluster.port(leader)));
+		back.send(Map.of("type", "resume", "secret", ann.resumeSecret()));
+		assertThat(back.await("resumed").path("call").path("state").asString()).isEqualTo("RINGING");
+		bob.send(Map.of("type", "accept", "callId", "ringing"));
+		back.awaitCallState("ringing", "IN_CALL");
+		bob.awaitCallState("ringing", "IN_CALL");
+	}
+
+	@Test
 	void aBrowserWhoseInstanceIsKilledResumesOnAnotherAndOneThatNeverComesBackIsLetGo() throws Exception {
 		int leader = this.cluster.start("leader");
 		this.cluster.awaitLeader();
