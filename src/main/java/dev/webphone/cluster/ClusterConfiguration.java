@@ -7,10 +7,12 @@ import dev.webphone.access.ConnectionLimit;
 import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.signaling.SignalingConfiguration;
 import dev.webphone.signaling.SignalingSessions;
+import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -52,6 +54,16 @@ class ClusterConfiguration implements WebSocketConfigurer {
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		this.edge.register(registry, SignalingConfiguration.PATH, this.connectionLimit.decorate(this.clusterEdge),
 				this.connectionLimit);
+	}
+
+	/**
+	 * While Redis is unreachable, a command fails at once instead of waiting in Lettuce's queue for the
+	 * connection to come back: a browser's frame that cannot reach the leader closes its connection
+	 * with 1013 ("try again later") right away, rather than after the command time-out.
+	 */
+	@Bean
+	static LettuceClientOptionsBuilderCustomizer clusterRejectsCommandsWhileDisconnected() {
+		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
 	}
 
 	@Bean

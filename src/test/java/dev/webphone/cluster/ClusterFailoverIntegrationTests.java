@@ -148,13 +148,22 @@ class ClusterFailoverIntegrationTests {
 		int two = this.cluster.start("two");
 		this.cluster.awaitLeader();
 		assertThat(health(one)).contains("\"UP\"");
+		SignalingClient early = join(two);
 
 		this.redis.stop();
+		// A browser's message that cannot reach the leader: its connection is closed at once, with a
+		// reason, and the page reconnects later.
+		early.send(Map.of("type", "dial", "callId", "lost", "to", "1"));
+		CloseStatus closed = early.awaitClosed();
+		assertThat(closed.getCode()).isEqualTo(1013);
+		assertThat(closed.getReason()).contains("unavailable");
 		await().untilAsserted(() -> {
 			assertThat(health(one)).contains("\"DOWN\"");
 			assertThat(health(two)).contains("\"DOWN\"");
 		});
-		assertThat(this.cluster.leads(one) || this.cluster.leads(two)).as("nobody leads without Redis").isFalse();
+		// The leader steps down once two thirds of its lease have passed without a confirmed renewal.
+		await().untilAsserted(() -> assertThat(this.cluster.leads(one) || this.cluster.leads(two))
+			.as("nobody leads without Redis").isFalse());
 
 		this.redis.launch();
 		this.cluster.awaitLeader();
