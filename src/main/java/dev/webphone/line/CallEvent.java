@@ -27,6 +27,12 @@ enum CallEvent {
 	/** The callee declines a ringing call. */
 	DECLINE,
 
+	/** A party puts a connected call on hold. */
+	PUT_ON_HOLD,
+
+	/** A party takes a held call off hold, whoever held it. */
+	TAKE_OFF_HOLD,
+
 	/** A party hangs up. By the callee of a ringing call it is a {@link #DECLINE}. */
 	HANG_UP,
 

@@ -7,30 +7,44 @@ package dev.webphone.line;
 public enum CallState {
 
 	/** Dialled and alerting the callee. Becomes {@link #IN_CALL}, or ends in one of the final states. */
-	RINGING(false),
+	RINGING(false, false),
 
-	/** Answered; media flows between the two browsers. Ends as {@link #COMPLETED}. */
-	IN_CALL(false),
+	/**
+	 * Answered; media flows between the two browsers. Becomes {@link #HOLD} when either party holds it,
+	 * or ends as {@link #COMPLETED}.
+	 */
+	IN_CALL(false, true),
+
+	/**
+	 * Held by either party: both browsers stop sending media, but the call and its media session stay
+	 * up (renegotiation goes on), and the parties may still exchange messages and DTMF. Becomes
+	 * {@link #IN_CALL} again when either party takes it off hold, or ends as {@link #COMPLETED}. Live,
+	 * not final.
+	 */
+	HOLD(false, true),
 
 	/** Ended normally: either party hung up or went away. Final. */
-	COMPLETED(true),
+	COMPLETED(true, false),
 
 	/** The callee declined while it was ringing; the caller sees this, the callee {@link #COMPLETED}. Final. */
-	REJECTED(true),
+	REJECTED(true, false),
 
 	/** The callee was already in a call; no call was set up. Final. */
-	BUSY(true),
+	BUSY(true, false),
 
 	/** No client with the dialled number is on the line; no call was set up. Final. */
-	NOT_FOUND(true),
+	NOT_FOUND(true, false),
 
 	/** Nobody answered within the line's ring time-out. Final. */
-	NOT_ANSWERED(true);
+	NOT_ANSWERED(true, false);
 
 	private final boolean isFinal;
 
-	CallState(boolean isFinal) {
+	private final boolean isConnected;
+
+	CallState(boolean isFinal, boolean isConnected) {
 		this.isFinal = isFinal;
+		this.isConnected = isConnected;
 	}
 
 	/**
@@ -40,6 +54,15 @@ public enum CallState {
 	 */
 	public boolean isFinal() {
 		return this.isFinal;
+	}
+
+	/**
+	 * Whether the call has been answered and is not over: the browsers have a media session, which
+	 * they may renegotiate, and the parties may send each other messages.
+	 * @return {@code true} for {@link #IN_CALL} and {@link #HOLD}
+	 */
+	public boolean isConnected() {
+		return this.isConnected;
 	}
 
 }

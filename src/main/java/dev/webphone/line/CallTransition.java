@@ -10,9 +10,12 @@ import static dev.webphone.line.CallEvent.DIAL_BUSY;
 import static dev.webphone.line.CallEvent.DIAL_NOT_FOUND;
 import static dev.webphone.line.CallEvent.DISCONNECT;
 import static dev.webphone.line.CallEvent.HANG_UP;
+import static dev.webphone.line.CallEvent.PUT_ON_HOLD;
 import static dev.webphone.line.CallEvent.RING_TIMEOUT;
+import static dev.webphone.line.CallEvent.TAKE_OFF_HOLD;
 import static dev.webphone.line.CallState.BUSY;
 import static dev.webphone.line.CallState.COMPLETED;
+import static dev.webphone.line.CallState.HOLD;
 import static dev.webphone.line.CallState.IN_CALL;
 import static dev.webphone.line.CallState.NOT_ANSWERED;
 import static dev.webphone.line.CallState.NOT_FOUND;
@@ -79,7 +82,31 @@ enum CallTransition {
 	CALLER_LEFT(IN_CALL, DISCONNECT, Role.CALLER, COMPLETED, COMPLETED, null),
 
 	/** The callee's connection is gone during the call. */
-	CALLEE_LEFT(IN_CALL, DISCONNECT, Role.CALLEE, COMPLETED, COMPLETED, null);
+	CALLEE_LEFT(IN_CALL, DISCONNECT, Role.CALLEE, COMPLETED, COMPLETED, null),
+
+	/** The caller holds a connected call: both parties hear {@code HOLD}. */
+	HELD_BY_CALLER(IN_CALL, PUT_ON_HOLD, Role.CALLER, HOLD, HOLD, null),
+
+	/** The callee holds a connected call: both parties hear {@code HOLD}. */
+	HELD_BY_CALLEE(IN_CALL, PUT_ON_HOLD, Role.CALLEE, HOLD, HOLD, null),
+
+	/** The caller takes a held call off hold, whoever held it: both parties hear {@code IN_CALL}. */
+	UNHELD_BY_CALLER(HOLD, TAKE_OFF_HOLD, Role.CALLER, IN_CALL, IN_CALL, null),
+
+	/** The callee takes a held call off hold, whoever held it: both parties hear {@code IN_CALL}. */
+	UNHELD_BY_CALLEE(HOLD, TAKE_OFF_HOLD, Role.CALLEE, IN_CALL, IN_CALL, null),
+
+	/** The caller hangs up a held call. */
+	CALLER_HUNG_UP_ON_HOLD(HOLD, HANG_UP, Role.CALLER, COMPLETED, COMPLETED, null),
+
+	/** The callee hangs up a held call. */
+	CALLEE_HUNG_UP_ON_HOLD(HOLD, HANG_UP, Role.CALLEE, COMPLETED, COMPLETED, null),
+
+	/** The caller's connection is gone while the call is held. */
+	CALLER_LEFT_ON_HOLD(HOLD, DISCONNECT, Role.CALLER, COMPLETED, COMPLETED, null),
+
+	/** The callee's connection is gone while the call is held. */
+	CALLEE_LEFT_ON_HOLD(HOLD, DISCONNECT, Role.CALLEE, COMPLETED, COMPLETED, null);
 
 	final CallState from;
 

@@ -39,6 +39,13 @@ public interface ClientChannel {
 	 */
 	void signal(String callId, MediaSignal signal);
 
+	/**
+	 * The other party of a connected call (in {@link CallState#IN_CALL} or {@link CallState#HOLD})
+	 * sent a chat message or DTMF digits.
+	 * @param callId this client's own id of the call
+	 */
+	void fromParty(String callId, PartyMessage message);
+
 	/** A request of the client's was refused; nothing changed. */
 	void refused(Refusal refusal);
 

@@ -284,7 +284,8 @@ public class Switchboard implements DisposableBean {
 					Role role = call.roleOf(client);
 					boolean offerer = role == Role.CALLER;
 					view = new Resumed.CallView(call.legId(role), call.state(), call.otherNumber(role), offerer);
-					if (call.state() == CallState.IN_CALL && !offerer && !other.isGone()) {
+					// A held call's media session is up too, and must find its way back for the unhold.
+					if (call.state().isConnected() && !offerer && !other.isGone()) {
 						String otherLeg = call.legIdOf(other);
 						outbox.tell(other, (channel) -> channel.restartIce(otherLeg));
 					}
@@ -410,11 +411,30 @@ public class Switchboard implements DisposableBean {
 	}
 
 	/**
-	 * Relays a session description or ICE candidate to the other party of a connected call.
+	 * A party puts its connected call on hold; both parties hear {@code HOLD}. Refused unless the call
+	 * is {@code IN_CALL}.
+	 */
+	public void hold(Client client, String callId) {
+		onCall(client, callId, false,
+				(call, outbox) -> requestChange(call, CallEvent.PUT_ON_HOLD, call.roleOf(client), null, callId, outbox));
+	}
+
+	/**
+	 * A party takes its held call off hold, whichever party held it; both parties hear {@code IN_CALL}.
+	 * Refused unless the call is {@code HOLD}.
+	 */
+	public void unhold(Client client, String callId) {
+		onCall(client, callId, false,
+				(call, outbox) -> requestChange(call, CallEvent.TAKE_OFF_HOLD, call.roleOf(client), null, callId, outbox));
+	}
+
+	/**
+	 * Relays a session description or ICE candidate to the other party of a connected call, held or
+	 * not: holding and taking off hold may renegotiate.
 	 */
 	public void relay(Client from, String callId, MediaSignal signal) {
 		onCall(from, callId, false, (call, outbox) -> {
-			if (call.state() != CallState.IN_CALL) {
+			if (!call.state().isConnected()) {
 				throw new Refusal(Refusal.Reason.NOT_NOW,
 						"Media negotiation needs a connected call; this one is " + call.state(), callId);
 			}
@@ -422,6 +442,22 @@ public class Switchboard implements DisposableBean {
 			String toCallId = call.legIdOf(to);
 			outbox.tell(to, (channel) -> channel.signal(toCallId, signal));
 			this.observers.forEach((observer) -> observer.signalRelayed(from.lineName()));
+		});
+	}
+
+	/**
+	 * Passes a chat message or DTMF digits to the other party of a connected call, held or not, in
+	 * order with everything else that party hears. Refused before the answer and after the end.
+	 */
+	public void tellParty(Client from, String callId, PartyMessage message) {
+		onCall(from, callId, false, (call, outbox) -> {
+			if (!call.state().isConnected()) {
+				throw new Refusal(Refusal.Reason.NOT_NOW,
+						"Messages and DTMF need a connected call; this one is " + call.state(), callId);
+			}
+			Client to = call.otherParty(from);
+			String toCallId = call.legIdOf(to);
+			outbox.tell(to, (channel) -> channel.fromParty(toCallId, message));
 		});
 	}
 
@@ -509,7 +545,8 @@ public class Switchboard implements DisposableBean {
 			}
 			String callId = call.legId(role);
 			String otherNumber = call.otherNumber(role);
-			Boolean offerer = (heard == CallState.IN_CALL) ? role == Role.CALLER : null;
+			// Only the answer sets up media; taking a call off hold keeps the roles it has.
+			Boolean offerer = (heard == CallState.IN_CALL && from == CallState.RINGING) ? role == Role.CALLER : null;
 			outbox.tell(party, (channel) -> channel.callState(callId, heard, otherNumber, reason, offerer));
 		}
 		Duration sinceDial = Duration.ofNanos(System.nanoTime() - call.startedNanos());

@@ -30,23 +30,24 @@ class CallMetrics implements CallObserver {
 
 	static final String ENDED = "webphone.calls.ended";
 
-	private final AtomicInteger ringing = new AtomicInteger();
-
-	private final AtomicInteger inCall = new AtomicInteger();
+	/** One gauge for each live state, a held call's included. */
+	private final Map<CallState, AtomicInteger> live = new EnumMap<>(CallState.class);
 
 	private final Timer setUp;
 
 	private final Map<CallState, Counter> ended = new EnumMap<>(CallState.class);
 
 	CallMetrics(MeterRegistry registry) {
-		Gauge.builder(ACTIVE, this.ringing, AtomicInteger::get)
-			.description("Calls now in this state")
-			.tag("state", CallState.RINGING.name())
-			.register(registry);
-		Gauge.builder(ACTIVE, this.inCall, AtomicInteger::get)
-			.description("Calls now in this state")
-			.tag("state", CallState.IN_CALL.name())
-			.register(registry);
+		for (CallState state : CallState.values()) {
+			if (!state.isFinal()) {
+				AtomicInteger count = new AtomicInteger();
+				this.live.put(state, count);
+				Gauge.builder(ACTIVE, count, AtomicInteger::get)
+					.description("Calls now in this state")
+					.tag("state", state.name())
+					.register(registry);
+			}
+		}
 		this.setUp = Timer.builder(SETUP)
 			.description("Time from dial to IN_CALL of answered calls")
 			.publishPercentileHistogram()
@@ -65,21 +66,17 @@ class CallMetrics implements CallObserver {
 
 	@Override
 	public void callStateChanged(String line, CallState from, CallState to, Duration sinceDial) {
-		if (from == CallState.RINGING) {
-			this.ringing.decrementAndGet();
+		if (from != null && !from.isFinal()) {
+			this.live.get(from).decrementAndGet();
 		}
-		else if (from == CallState.IN_CALL) {
-			this.inCall.decrementAndGet();
-		}
-		if (to == CallState.RINGING) {
-			this.ringing.incrementAndGet();
-		}
-		else if (to == CallState.IN_CALL) {
-			this.inCall.incrementAndGet();
-			this.setUp.record(sinceDial);
-		}
-		else if (to.isFinal()) {
+		if (to.isFinal()) {
 			this.ended.get(to).increment();
+			return;
+		}
+		this.live.get(to).incrementAndGet();
+		// Only the answer sets a call up; a call taken off hold was set up long ago.
+		if (from == CallState.RINGING && to == CallState.IN_CALL) {
+			this.setUp.record(sinceDial);
 		}
 	}
 

@@ -19,10 +19,15 @@ import dev.webphone.line.CallType;
 		@JsonSubTypes.Type(value = ClientMessage.Reject.class, name = "reject"),
 		@JsonSubTypes.Type(value = ClientMessage.HangUp.class, name = "hangup"),
 		@JsonSubTypes.Type(value = ClientMessage.Watch.class, name = "watch"),
+		@JsonSubTypes.Type(value = ClientMessage.Hold.class, name = "hold"),
+		@JsonSubTypes.Type(value = ClientMessage.Unhold.class, name = "unhold"),
+		@JsonSubTypes.Type(value = CallMessage.Text.class, name = "message"),
+		@JsonSubTypes.Type(value = CallMessage.Dtmf.class, name = "dtmf"),
 		@JsonSubTypes.Type(value = Negotiation.Sdp.class, name = "sdp"),
 		@JsonSubTypes.Type(value = Negotiation.Ice.class, name = "ice") })
 sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Resume, ClientMessage.Dial,
-		ClientMessage.Accept, ClientMessage.Reject, ClientMessage.HangUp, ClientMessage.Watch, Negotiation {
+		ClientMessage.Accept, ClientMessage.Reject, ClientMessage.HangUp, ClientMessage.Watch, ClientMessage.Hold,
+		ClientMessage.Unhold, Negotiation, CallMessage {
 
 	/**
 	 * Join a line, showing {@code properties} to its other clients; as the extension {@code extension}
@@ -103,6 +108,24 @@ sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Resu
 		public HangUp {
 			callId = Fields.callId(callId);
 			reason = (reason != null) ? Fields.text("reason", reason, 200, true) : null;
+		}
+
+	}
+
+	/** Put a connected call on hold. */
+	record Hold(String callId) implements ClientMessage {
+
+		public Hold {
+			callId = Fields.callId(callId);
+		}
+
+	}
+
+	/** Take a held call off hold, whichever party held it. */
+	record Unhold(String callId) implements ClientMessage {
+
+		public Unhold {
+			callId = Fields.callId(callId);
 		}
 
 	}

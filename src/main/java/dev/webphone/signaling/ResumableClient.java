@@ -12,6 +12,7 @@ import dev.webphone.line.CallType;
 import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
 import dev.webphone.line.MediaSignal;
+import dev.webphone.line.PartyMessage;
 import dev.webphone.line.PresenceFrame;
 import dev.webphone.line.Refusal;
 import dev.webphone.line.Resumed;
@@ -257,6 +258,15 @@ final class ResumableClient implements ClientChannel {
 	@Override
 	public void signal(String callId, MediaSignal signal) {
 		deliver((to) -> to.signal(callId, signal), false);
+	}
+
+	/**
+	 * Held: what the other party typed or keyed while the connection was down is part of the
+	 * conversation, and a resume must not lose it.
+	 */
+	@Override
+	public void fromParty(String callId, PartyMessage message) {
+		deliver((to) -> to.fromParty(callId, message), true);
 	}
 
 	/** Not held: a resumed client learns from its own view whether to restart ICE. */

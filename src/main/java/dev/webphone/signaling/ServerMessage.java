@@ -26,12 +26,14 @@ import dev.webphone.line.ClientChannel.Presence;
 		@JsonSubTypes.Type(value = ServerMessage.CallStateChanged.class, name = "call-state"),
 		@JsonSubTypes.Type(value = Negotiation.Sdp.class, name = "sdp"),
 		@JsonSubTypes.Type(value = Negotiation.Ice.class, name = "ice"),
+		@JsonSubTypes.Type(value = CallMessage.Text.class, name = "message"),
+		@JsonSubTypes.Type(value = CallMessage.Dtmf.class, name = "dtmf"),
 		@JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error") })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 sealed interface ServerMessage permits ServerMessage.AccessGranted, ServerMessage.AccessDenied,
 		ServerMessage.Resumed, ServerMessage.ResumeRefused, ServerMessage.RestartIce,
 		ServerMessage.ClientStates, ServerMessage.Incoming, ServerMessage.CallStateChanged, ServerMessage.Error,
-		Negotiation {
+		Negotiation, CallMessage {
 
 	/**
 	 * Joined {@code line} as {@code phoneNumber}; {@code iceServers} and {@code iceTransportPolicy}

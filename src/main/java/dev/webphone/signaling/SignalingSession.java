@@ -12,6 +12,7 @@ import dev.webphone.line.CallState;
 import dev.webphone.line.CallType;
 import dev.webphone.line.Client;
 import dev.webphone.line.MediaSignal;
+import dev.webphone.line.PartyMessage;
 import dev.webphone.line.PresenceFrame;
 import dev.webphone.line.Refusal;
 import dev.webphone.line.Resumed;
@@ -134,8 +135,17 @@ public final class SignalingSession {
 		else if (message instanceof ClientMessage.Watch watch) {
 			this.switchboard.watch(joined, watch.numbers());
 		}
+		else if (message instanceof ClientMessage.Hold hold) {
+			this.switchboard.hold(joined, hold.callId());
+		}
+		else if (message instanceof ClientMessage.Unhold unhold) {
+			this.switchboard.unhold(joined, unhold.callId());
+		}
 		else if (message instanceof Negotiation negotiation) {
 			this.switchboard.relay(joined, negotiation.callId(), negotiation);
+		}
+		else if (message instanceof CallMessage said) {
+			this.switchboard.tellParty(joined, said.callId(), said.toParty());
 		}
 		else {
 			throw new IllegalStateException("Unhandled message " + message);
@@ -281,6 +291,10 @@ public final class SignalingSession {
 
 	void signal(String callId, MediaSignal signal) {
 		send(((Negotiation) signal).forCall(callId));
+	}
+
+	void fromParty(String callId, PartyMessage message) {
+		send(CallMessage.of(callId, message));
 	}
 
 	void refused(Refusal refusal) {

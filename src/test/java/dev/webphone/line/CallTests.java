@@ -39,7 +39,15 @@ class CallTests {
 			Map.entry(key(CallState.IN_CALL, CallEvent.HANG_UP, Role.CALLER), "COMPLETED/COMPLETED/null"),
 			Map.entry(key(CallState.IN_CALL, CallEvent.HANG_UP, Role.CALLEE), "COMPLETED/COMPLETED/null"),
 			Map.entry(key(CallState.IN_CALL, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.IN_CALL, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/null"));
+			Map.entry(key(CallState.IN_CALL, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.PUT_ON_HOLD, Role.CALLER), "HOLD/HOLD/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.PUT_ON_HOLD, Role.CALLEE), "HOLD/HOLD/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.TAKE_OFF_HOLD, Role.CALLER), "IN_CALL/IN_CALL/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.TAKE_OFF_HOLD, Role.CALLEE), "IN_CALL/IN_CALL/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.HANG_UP, Role.CALLER), "COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.HANG_UP, Role.CALLEE), "COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/null"));
 
 	private static String key(CallState from, CallEvent event, Role by) {
 		return from + "/" + event + "/" + by;
@@ -88,7 +96,7 @@ class CallTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = CallState.class, names = { "RINGING", "IN_CALL" }, mode = EnumSource.Mode.EXCLUDE)
+	@EnumSource(value = CallState.class, names = { "RINGING", "IN_CALL", "HOLD" }, mode = EnumSource.Mode.EXCLUDE)
 	void finalStatesAreFinal(CallState state) {
 		assertThat(state.isFinal()).isTrue();
 		for (CallEvent event : CallEvent.values()) {
@@ -103,6 +111,31 @@ class CallTests {
 	void theLiveStatesAreNotFinal() {
 		assertThat(CallState.RINGING.isFinal()).isFalse();
 		assertThat(CallState.IN_CALL.isFinal()).isFalse();
+		assertThat(CallState.HOLD.isFinal()).isFalse();
+	}
+
+	@Test
+	void onlyAnAnsweredCallThatIsNotOverIsConnected() {
+		assertThat(Arrays.stream(CallState.values()).filter(CallState::isConnected))
+			.containsExactlyInAnyOrder(CallState.IN_CALL, CallState.HOLD);
+	}
+
+	@Test
+	void eitherPartyHoldsAndEitherTakesTheCallOffHoldWhoeverHeldIt() {
+		Line line = new Line(new LineProperties(null).lines().get(0), Runnable::run);
+		Client caller = new Client(line, line.allocateNumber(), Map.of(), null);
+		Client callee = new Client(line, line.allocateNumber(), Map.of(), null);
+		Call call = new Call(caller, callee, callee.number(), "c1");
+		call.apply(CallEvent.DIAL, Role.CALLER);
+		call.apply(CallEvent.ANSWER, Role.CALLEE);
+		assertThat(call.apply(CallEvent.PUT_ON_HOLD, Role.CALLER)).isEqualTo(CallTransition.HELD_BY_CALLER);
+		assertThatExceptionOfType(IllegalCallTransitionException.class).as("held twice")
+			.isThrownBy(() -> call.apply(CallEvent.PUT_ON_HOLD, Role.CALLEE));
+		assertThat(call.apply(CallEvent.TAKE_OFF_HOLD, Role.CALLEE)).isEqualTo(CallTransition.UNHELD_BY_CALLEE);
+		assertThatExceptionOfType(IllegalCallTransitionException.class).as("taken off hold twice")
+			.isThrownBy(() -> call.apply(CallEvent.TAKE_OFF_HOLD, Role.CALLER));
+		assertThat(call.apply(CallEvent.PUT_ON_HOLD, Role.CALLEE)).isEqualTo(CallTransition.HELD_BY_CALLEE);
+		assertThat(call.apply(CallEvent.HANG_UP, Role.CALLER).to).isEqualTo(CallState.COMPLETED);
 	}
 
 	@Test

@@ -169,6 +169,10 @@ class RosterTests {
 		}
 
 		@Override
+		public void fromParty(String callId, PartyMessage message) {
+		}
+
+		@Override
 		public void restartIce(String callId) {
 		}
 

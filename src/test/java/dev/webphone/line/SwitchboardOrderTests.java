@@ -28,9 +28,9 @@ import static org.awaitility.Awaitility.await;
  * make sense in the order they arrive, whatever the interleaving.
  *
  * <p>Each round starts a switchboard with a few clients and lets several real threads dial, accept,
- * reject, hang up, relay, leave and rejoin at random (simultaneous dialling included, since the
- * clients dial each other), then hangs up what is left and checks, for every client, the sequence
- * its channel received. A failure names the seed of its round, which replays the same choices
+ * reject, hang up, relay, hold, take off hold, send messages, leave and rejoin at random
+ * (simultaneous dialling included, since the clients dial each other), then hangs up what is left
+ * and checks, for every client, the sequence its channel received. A failure names the seed of its round, which replays the same choices
  * (the interleaving itself is the scheduler's).
  */
 class SwitchboardOrderTests {
@@ -43,7 +43,7 @@ class SwitchboardOrderTests {
 
 	private static final int STEPS = 60;
 
-	private static final Set<CallState> LIVE = Set.of(CallState.RINGING, CallState.IN_CALL);
+	private static final Set<CallState> LIVE = Set.of(CallState.RINGING, CallState.IN_CALL, CallState.HOLD);
 
 	@Test
 	void everyClientHearsOfItsCallsInAnOrderThatMakesSense() throws Exception {
@@ -133,7 +133,7 @@ class SwitchboardOrderTests {
 			int seat = random.nextInt(CLIENTS);
 			Ear ear = this.seats.get(seat);
 			Client client = ear.client;
-			int move = random.nextInt(100);
+			int move = random.nextInt(120);
 			try {
 				if (move < 35) {
 					Ear other = this.seats.get(random.nextInt(CLIENTS));
@@ -176,13 +176,32 @@ class SwitchboardOrderTests {
 						});
 					}
 				}
-				else {
+				else if (move < 100) {
 					Ear fresh = join();
 					if (this.seats.compareAndSet(seat, ear, fresh)) {
 						this.switchboard.leave(client);
 					}
 					else {
 						this.switchboard.leave(fresh.client);
+					}
+				}
+				else if (move < 106) {
+					String known = ear.someCallId(random);
+					if (known != null) {
+						this.switchboard.hold(client, known);
+					}
+				}
+				else if (move < 112) {
+					String known = ear.someCallId(random);
+					if (known != null) {
+						this.switchboard.unhold(client, known);
+					}
+				}
+				else {
+					String known = ear.someCallId(random);
+					if (known != null) {
+						this.switchboard.tellParty(client, known,
+								random.nextBoolean() ? new PartyMessage.Text("hi") : new PartyMessage.Dtmf("5"));
 					}
 				}
 			}
@@ -301,6 +320,11 @@ class SwitchboardOrderTests {
 		}
 
 		@Override
+		public void fromParty(String callId, PartyMessage message) {
+			hear("said " + callId);
+		}
+
+		@Override
 		public void restartIce(String callId) {
 		}
 
@@ -346,9 +370,9 @@ class SwitchboardOrderTests {
 						}
 						live.add(callId);
 					}
-					case "signal" -> {
+					case "signal", "said" -> {
 						if (!story.contains("IN_CALL")) {
-							fail("a signal for %s that is not connected (%s); %s", callId, story, where);
+							fail("%s for %s that is not connected (%s); %s", kind, callId, story, where);
 						}
 					}
 					case "state" -> {
@@ -359,8 +383,11 @@ class SwitchboardOrderTests {
 						if ((state == CallState.BUSY || state == CallState.NOT_FOUND) && last != null) {
 							fail("%s %s after %s: only a dial that never rang ends so; %s", state, callId, story, where);
 						}
-						if (state == CallState.IN_CALL && story.contains("IN_CALL")) {
-							fail("IN_CALL %s twice; %s", callId, where);
+						if (state == CallState.IN_CALL && story.contains("IN_CALL") && !"HOLD".equals(last)) {
+							fail("IN_CALL %s twice without a HOLD between; %s", callId, where);
+						}
+						if (state == CallState.HOLD && !"IN_CALL".equals(last)) {
+							fail("HOLD %s after %s: only a connected call is held; %s", callId, story, where);
 						}
 						if (parts.length > 3 && !"incoming".equals(last)) {
 							fail("a merged end of %s that did not ring here (%s); %s", callId, story, where);
@@ -374,7 +401,7 @@ class SwitchboardOrderTests {
 					}
 					default -> fail("unexpected message %s", messages.get(i));
 				}
-				if (!kind.equals("signal")) {
+				if (!kind.equals("signal") && !kind.equals("said")) {
 					story.add(kind.equals("state") ? parts[2] : kind);
 				}
 				if (live.size() > 1) {
@@ -388,7 +415,7 @@ class SwitchboardOrderTests {
 		}
 
 		private static boolean isFinal(String step) {
-			return !step.equals("incoming") && !step.equals("signal") && !LIVE.contains(CallState.valueOf(step));
+			return !step.equals("incoming") && !LIVE.contains(CallState.valueOf(step));
 		}
 
 	}

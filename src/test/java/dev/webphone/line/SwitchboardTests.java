@@ -114,6 +114,94 @@ class SwitchboardTests {
 		assertThat(resumed(a).call()).isNull();
 	}
 
+	@Test
+	void eitherPartyHoldsAndEitherTakesTheCallOffHoldAndBothHearIt() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "held", b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, "held");
+		this.switchboard.hold(a, "held");
+		this.switchboard.unhold(b, "held");
+		this.switchboard.hold(b, "held");
+		this.switchboard.unhold(b, "held");
+		assertThat(heard(a)).containsExactly("held RINGING", "held IN_CALL", "held HOLD", "held IN_CALL", "held HOLD",
+				"held IN_CALL");
+		assertThat(heard(b)).containsExactly("held IN_CALL", "held HOLD", "held IN_CALL", "held HOLD", "held IN_CALL");
+		assertThat(((Recorder) a.channel()).offerers).as("the roles are given once, with the answer")
+			.containsExactly(true, null, null);
+		assertThat(((Recorder) b.channel()).offerers).containsExactly(false, null, null);
+	}
+
+	@Test
+	void holdingACallThatIsNotConnectedOrHeldAlreadyIsRefusedAndChangesNothing() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "c", b.number(), CallType.AUDIO);
+		this.switchboard.hold(a, "c");
+		this.switchboard.unhold(b, "c");
+		this.switchboard.accept(b, "c");
+		this.switchboard.unhold(a, "c");
+		this.switchboard.hold(b, "c");
+		this.switchboard.hold(a, "c");
+		this.switchboard.hold(a, "unknown");
+		assertThat(heard(a)).containsExactly("c RINGING", "c refused NOT_NOW", "c IN_CALL", "c refused NOT_NOW",
+				"c HOLD", "c refused NOT_NOW", "unknown refused NO_SUCH_CALL");
+		assertThat(heard(b)).containsExactly("c refused NOT_NOW", "c IN_CALL", "c HOLD");
+	}
+
+	@Test
+	void aHeldCallStillRelaysNegotiationAndEndsByHangingUpOrLeaving() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "up", b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, "up");
+		this.switchboard.hold(b, "up");
+		this.switchboard.relay(a, "up", new MediaSignal() {
+		});
+		this.switchboard.hangUp(b, "up", null);
+		assertThat(heard(b)).containsExactly("up IN_CALL", "up HOLD", "up signal", "up COMPLETED");
+		assertThat(heard(a)).endsWith("up HOLD", "up COMPLETED");
+
+		this.switchboard.dial(a, "gone", b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, "gone");
+		this.switchboard.hold(a, "gone");
+		this.switchboard.leave(a);
+		assertThat(heard(b)).endsWith("gone IN_CALL", "gone HOLD", "gone COMPLETED");
+	}
+
+	@Test
+	void messagesAndDtmfReachTheOtherPartyInOrderUnderItsOwnIdOnlyWhileConnected() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "from-a", b.number(), CallType.AUDIO);
+		this.switchboard.tellParty(a, "from-a", new PartyMessage.Text("too early"));
+		// Simultaneous dialling: b knows the call by its own id from now on.
+		this.switchboard.dial(b, "from-b", a.number(), CallType.AUDIO);
+		this.switchboard.tellParty(a, "from-a", new PartyMessage.Text("hello"));
+		this.switchboard.tellParty(a, "from-a", new PartyMessage.Dtmf("12#"));
+		this.switchboard.hold(b, "from-b");
+		this.switchboard.tellParty(b, "from-b", new PartyMessage.Text("on hold"));
+		this.switchboard.tellParty(a, "from-b", new PartyMessage.Text("wrong id"));
+		this.switchboard.hangUp(a, "from-a", null);
+		this.switchboard.tellParty(b, "from-b", new PartyMessage.Text("too late"));
+		assertThat(heard(a)).containsExactly("from-a RINGING", "from-a refused NOT_NOW", "from-a IN_CALL",
+				"from-a HOLD", "from-a said on hold", "from-b refused NO_SUCH_CALL", "from-a COMPLETED");
+		assertThat(heard(b)).containsExactly("from-a COMPLETED", "from-b IN_CALL", "from-b said hello",
+				"from-b keyed 12#", "from-b HOLD", "from-b COMPLETED", "from-b refused NO_SUCH_CALL");
+	}
+
+	@Test
+	void aResumedPartyOfAHeldCallIsToldHoldAndTheOfferingPartyRestartsIce() {
+		Client a = join();
+		Client b = join();
+		this.switchboard.dial(a, "held", b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, "held");
+		this.switchboard.hold(a, "held");
+		assertThat(resumed(b).call()).isEqualTo(new Resumed.CallView("held", CallState.HOLD, a.number(), false));
+		assertThat(heard(a)).endsWith("held HOLD", "held restart-ice");
+		assertThat(resumed(a).call()).isEqualTo(new Resumed.CallView("held", CallState.HOLD, b.number(), true));
+	}
+
 	/** Detaches the client, as a lost connection does, and resumes it; what it was told. */
 	private Resumed resumed(Client client) {
 		this.switchboard.detached(client);
@@ -125,6 +213,9 @@ class SwitchboardTests {
 	private static final class Recorder implements ClientChannel {
 
 		final List<String> states = new CopyOnWriteArrayList<>();
+
+		/** The offerer flag of every IN_CALL, {@code null} where it had none. */
+		final List<Boolean> offerers = new java.util.ArrayList<>();
 
 		volatile Resumed resumed;
 
@@ -143,10 +234,20 @@ class SwitchboardTests {
 		@Override
 		public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
 			this.states.add(callId + " " + state);
+			if (state == CallState.IN_CALL) {
+				this.offerers.add(offerer);
+			}
 		}
 
 		@Override
 		public void signal(String callId, MediaSignal signal) {
+			this.states.add(callId + " signal");
+		}
+
+		@Override
+		public void fromParty(String callId, PartyMessage message) {
+			this.states.add(callId + ((message instanceof PartyMessage.Text text) ? " said " + text.text()
+					: " keyed " + ((PartyMessage.Dtmf) message).digits()));
 		}
 
 		@Override

@@ -121,6 +121,44 @@ class MetricsIntegrationTests {
 	}
 
 	@Test
+	void aHeldCallIsLiveNotEndedAndIsSetUpOnlyOnce() throws Exception {
+		PrometheusScrape before = scrape();
+		assertThat(before.value(ACTIVE, "state=\"HOLD\"")).as("registered before any hold").isZero();
+		SignalingClient caller = join("Metered");
+		SignalingClient callee = join("Metered");
+		caller.send(Map.of("type", "dial", "callId", "h1", "to", callee.number()));
+		callee.await("incoming");
+		callee.send(Map.of("type", "accept", "callId", "h1"));
+		caller.awaitCallState("h1", "IN_CALL");
+
+		callee.send(Map.of("type", "hold", "callId", "h1"));
+		caller.awaitCallState("h1", "HOLD");
+		callee.awaitCallState("h1", "HOLD");
+		PrometheusScrape held = scrape();
+		assertThat(held.value(ACTIVE, "state=\"HOLD\"")).isEqualTo(1);
+		assertThat(held.value(ACTIVE, "state=\"IN_CALL\"")).isZero();
+		assertThat(delta(before, held, ENDED, "outcome=\"COMPLETED\"")).as("a held call has not ended").isZero();
+
+		caller.send(Map.of("type", "unhold", "callId", "h1"));
+		caller.awaitCallState("h1", "IN_CALL");
+		callee.awaitCallState("h1", "IN_CALL");
+		PrometheusScrape resumed = scrape();
+		assertThat(resumed.value(ACTIVE, "state=\"HOLD\"")).isZero();
+		assertThat(resumed.value(ACTIVE, "state=\"IN_CALL\"")).isEqualTo(1);
+		assertThat(delta(before, resumed, SETUP_COUNT, "")).as("set up by the answer only").isEqualTo(1);
+
+		caller.send(Map.of("type", "hold", "callId", "h1"));
+		callee.awaitCallState("h1", "HOLD");
+		callee.send(Map.of("type", "hangup", "callId", "h1"));
+		caller.awaitCallState("h1", "COMPLETED");
+		PrometheusScrape over = scrape();
+		assertThat(over.value(ACTIVE, "state=\"HOLD\"")).isZero();
+		assertThat(over.value(ACTIVE, "state=\"IN_CALL\"")).isZero();
+		assertThat(delta(before, over, ENDED, "outcome=\"COMPLETED\"")).isEqualTo(1);
+		assertThat(delta(before, over, SETUP_COUNT, "")).isEqualTo(1);
+	}
+
+	@Test
 	void everyOutcomeIsCountedOnce() throws Exception {
 		PrometheusScrape before = scrape();
 		SignalingClient a = join("Quick");

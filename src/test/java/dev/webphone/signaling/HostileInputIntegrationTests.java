@@ -62,7 +62,11 @@ class HostileInputIntegrationTests {
 				"{\"type\":\"ice\",\"callId\":\"hostile\",\"candidate\":{\"sdpMLineIndex\":" + "9".repeat(999) + "}}",
 				"{\"type\":\"sdp\",\"callId\":\"hostile\",\"description\":" + "{\"a\":".repeat(2000) + "1"
 						+ "}".repeat(2000) + "}",
-				"{\"type\":\"ice\",\"callId\":\"hostile\",\"candidate\":" + "[".repeat(20_000) + "}");
+				"{\"type\":\"ice\",\"callId\":\"hostile\",\"candidate\":" + "[".repeat(20_000) + "}",
+				"{\"type\":\"message\",\"callId\":\"hostile\",\"text\":" + "[".repeat(20_000) + "}",
+				"{\"type\":\"message\",\"callId\":\"hostile\",\"text\":\"\\udc00\"}",
+				"{\"type\":\"dtmf\",\"callId\":\"hostile\",\"digits\":\"" + "#".repeat(10_000) + "\"}",
+				"{\"type\":\"hold\",\"callId\":{\"a\":1}}");
 		for (String frame : frames) {
 			a.sendRaw(frame);
 			assertThat(a.await("error").path("code").asString()).as(frame.substring(0, Math.min(60, frame.length())))

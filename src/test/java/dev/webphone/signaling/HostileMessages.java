@@ -30,7 +30,8 @@ final class HostileMessages {
 
 	}
 
-	private static final List<String> TYPES = List.of("connect", "dial", "accept", "reject", "hangup", "sdp", "ice");
+	private static final List<String> TYPES = List.of("connect", "dial", "accept", "reject", "hangup", "sdp", "ice",
+			"hold", "unhold", "message", "dtmf");
 
 	private final Random random;
 
@@ -105,6 +106,8 @@ final class HostileMessages {
 			case "hangup" -> json.append(",\"callId\":\"c\",\"reason\":\"bye\"");
 			case "sdp" -> json.append(",\"callId\":\"c\",\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\"}");
 			case "ice" -> json.append(",\"callId\":\"c\",\"candidate\":{\"candidate\":\"candidate:1\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
+			case "message" -> json.append(",\"callId\":\"c\",\"text\":\"hello \u00e9\"");
+			case "dtmf" -> json.append(",\"callId\":\"c\",\"digits\":\"12*#A\"");
 			default -> json.append(",\"callId\":\"c\"");
 		}
 		if (field != null) {
@@ -116,19 +119,21 @@ final class HostileMessages {
 	private String withoutAField() {
 		String message = valid(pick(TYPES), null, null);
 		String field = pick(List.of("\"type\":\"[a-z]+\",?", ",\"callId\":\"c\"", ",\"line\":\"Webphone1\"",
-				",\"description\":\\{[^}]*\\}", ",\"to\":\"[^\"]*\""));
+				",\"description\":\\{[^}]*\\}", ",\"to\":\"[^\"]*\"", ",\"text\":\"[^\"]*\"",
+				",\"digits\":\"[^\"]*\""));
 		return message.replaceFirst(field, "").replace("{,", "{");
 	}
 
 	private String field() {
 		return pick(List.of("type", "callId", "to", "line", "reason", "callType", "properties", "description",
-				"candidate"));
+				"candidate", "text", "digits"));
 	}
 
 	private String anyValue() {
 		return pick(List.of("1", "0", "-7", "1.5", "true", "false", "null", "[]", "[\"c\"]", "{}", "{\"a\":1}", "\"\"",
 				"\"" + this.foreignCallId + "\"", "{\"nickname\":{\"deep\":1}}", "{\"k\":[1,2]}", "\"VIDEO \"",
-				"{\"type\":\"offer\",\"sdp\":5}", "{\"sdpMLineIndex\":\"1\"}"));
+				"{\"type\":\"offer\",\"sdp\":5}", "{\"sdpMLineIndex\":\"1\"}",
+				"\"12e\"", "\"" + "x".repeat(2001) + "\""));
 	}
 
 	private String hugeNumber() {

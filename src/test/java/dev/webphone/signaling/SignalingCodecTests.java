@@ -90,6 +90,40 @@ class SignalingCodecTests {
 			.isEqualTo(new ClientMessage.Connect("L", Map.of()));
 	}
 
+	@Test
+	void inCallMessagesDecodeAndAreEncodedForTheOtherPartyUnderItsOwnId() {
+		assertThat(this.codec.decode("{\"type\":\"hold\",\"callId\":\"a\"}")).isEqualTo(new ClientMessage.Hold("a"));
+		assertThat(this.codec.decode("{\"type\":\"unhold\",\"callId\":\"a\"}")).isEqualTo(new ClientMessage.Unhold("a"));
+		CallMessage text = (CallMessage) this.codec.decode("{\"type\":\"message\",\"callId\":\"a\",\"text\":\"hi \\ud83d\\ude00\"}");
+		assertThat(text).isEqualTo(new CallMessage.Text("a", "hi \uD83D\uDE00"));
+		assertThat(this.codec.encode(CallMessage.of("b", text.toParty())))
+			.isEqualTo("{\"type\":\"message\",\"callId\":\"b\",\"text\":\"hi \uD83D\uDE00\"}");
+		CallMessage dtmf = (CallMessage) this.codec.decode("{\"type\":\"dtmf\",\"callId\":\"a\",\"digits\":\"0123456789*#ABCD\"}");
+		assertThat(this.codec.encode(CallMessage.of("b", dtmf.toParty())))
+			.isEqualTo("{\"type\":\"dtmf\",\"callId\":\"b\",\"digits\":\"0123456789*#ABCD\"}");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"type\":\"message\",\"callId\":\"a\",\"text\":\"\"}",
+			"{\"type\":\"message\",\"callId\":\"a\"}", "{\"type\":\"message\",\"callId\":\"a\",\"text\":5}",
+			"{\"type\":\"message\",\"callId\":\"a\",\"text\":[\"x\"]}",
+			"{\"type\":\"message\",\"text\":\"no call\"}", "{\"type\":\"dtmf\",\"callId\":\"a\",\"digits\":\"\"}",
+			"{\"type\":\"dtmf\",\"callId\":\"a\",\"digits\":\"1 2\"}", "{\"type\":\"dtmf\",\"callId\":\"a\",\"digits\":\"d\"}",
+			"{\"type\":\"dtmf\",\"callId\":\"a\",\"digits\":\"E\"}", "{\"type\":\"dtmf\",\"callId\":\"a\",\"digits\":5}",
+			"{\"type\":\"dtmf\",\"callId\":\"a\"}", "{\"type\":\"hold\",\"callId\":7}", "{\"type\":\"unhold\"}" })
+	void malformedInCallMessagesAreRefused(String frame) {
+		assertMalformed(frame);
+	}
+
+	@Test
+	void aMessageMayBe2000CharactersAndNoMoreAndDigits32() {
+		assertThat(assertMalformed("{\"type\":\"message\",\"callId\":\"a\",\"text\":\"" + "x".repeat(2001) + "\"}")
+			.getMessage()).contains("2000");
+		this.codec.decode("{\"type\":\"message\",\"callId\":\"a\",\"text\":\"" + "x".repeat(2000) + "\"}");
+		assertMalformed("{\"type\":\"dtmf\",\"callId\":\"a\",\"digits\":\"" + "1".repeat(33) + "\"}");
+		this.codec.decode("{\"type\":\"dtmf\",\"callId\":\"a\",\"digits\":\"" + "1".repeat(32) + "\"}");
+	}
+
 	private SignalingException assertMalformed(String frame) {
 		SignalingException refused = assertThatExceptionOfType(SignalingException.class)
 			.as(frame.substring(0, Math.min(frame.length(), 120)))

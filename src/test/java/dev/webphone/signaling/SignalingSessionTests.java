@@ -25,6 +25,7 @@ import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
 import dev.webphone.line.LineProperties;
 import dev.webphone.line.MediaSignal;
+import dev.webphone.line.PartyMessage;
 import dev.webphone.line.PresenceFrame;
 import dev.webphone.line.Refusal;
 import dev.webphone.line.Resumed;
@@ -167,6 +168,10 @@ class SignalingSessionTests {
 
 		@Override
 		public void signal(String callId, MediaSignal signal) {
+		}
+
+		@Override
+		public void fromParty(String callId, PartyMessage message) {
 		}
 
 		@Override
