@@ -7,7 +7,8 @@ import { loadWebphoneApi } from "./support/webphone-api.mjs";
 const api = loadWebphoneApi();
 const { CallPhase, CallEvent, CallState, nextCallPhase, IllegalCallTransition, CALL_STATE_OF_PHASE } = api;
 
-const PAGE_AND_LOCAL_EVENTS = ["start", "accept", "reject", "hangUp", "fail", "connectionLost"];
+const PAGE_AND_LOCAL_EVENTS = ["start", "accept", "reject", "hangUp", "fail", "connectionLost", "hold", "unhold",
+    "sendMessage", "sendDtmf"];
 const SERVER_STATES = ["RINGING", "IN_CALL", "HOLD", "COMPLETED", "REJECTED", "BUSY", "NOT_FOUND", "NOT_ANSWERED", "ERROR"];
 const ALL_EVENTS = [...PAGE_AND_LOCAL_EVENTS, ...SERVER_STATES.map(state => `server:${state}`)];
 const FINAL_PHASES = ["COMPLETED", "REJECTED", "BUSY", "NOT_FOUND", "NOT_ANSWERED", "ERROR"];
@@ -36,9 +37,12 @@ const LEGAL_MOVES = [
 
     "IN_CALL server:IN_CALL -> =", "IN_CALL server:HOLD -> HOLD", "IN_CALL server:COMPLETED -> COMPLETED",
     "IN_CALL hangUp -> COMPLETED", "IN_CALL fail -> ERROR", "IN_CALL connectionLost -> COMPLETED",
+    // Requests the server decides: the phase waits for its answer.
+    "IN_CALL hold -> =", "IN_CALL sendMessage -> =", "IN_CALL sendDtmf -> =",
 
     "HOLD server:HOLD -> =", "HOLD server:IN_CALL -> IN_CALL", "HOLD server:COMPLETED -> COMPLETED",
     "HOLD hangUp -> COMPLETED", "HOLD fail -> ERROR", "HOLD connectionLost -> COMPLETED",
+    "HOLD unhold -> =", "HOLD sendMessage -> =", "HOLD sendDtmf -> =",
 
     ...FINAL_PHASES.flatMap(phase => [`${phase} hangUp -> =`, `${phase} fail -> =`, `${phase} connectionLost -> =`])
 ];

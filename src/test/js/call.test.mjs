@@ -7,7 +7,7 @@ import { FakeClock, FakeDocument, FakeMediaStream, FakeMicrophone } from "./supp
 import { FakePeerConnection } from "./support/fake-peer-connection.mjs";
 
 // Every Call method of the contract (webphone-api.md) this client does not implement yet.
-const NOT_YET_SUPPORTED = ["hold", "unHold", "unhold", "sendMessage", "onMessageReceived", "transfer", "forward"];
+const NOT_YET_SUPPORTED = ["transfer", "forward"];
 
 let api;
 let microphone;
@@ -365,6 +365,211 @@ describe("an established call", () => {
     });
 });
 
+describe("hold, mute, messages and DTMF in a call", () => {
+    async function established({ offerer = false } = {}) {
+        const port = fakePort();
+        const call = incoming(port);
+        call.accept();
+        await settle();
+        call.handleCallState({ state: "IN_CALL", offerer });
+        await settle();
+        port.sent.length = 0;
+        return { port, call, peer: peers[0], microphoneTrack: microphone.requests[0].stream.getTracks()[0] };
+    }
+
+    const sending = peer => peer.getSenders().map(sender => sender.track);
+
+    it("asks the server to hold, and stops sending only once the server says HOLD", async () => {
+        const { port, call, peer, microphoneTrack } = await established({ offerer: true });
+        const negotiated = peer.offersMade + peer.answersMade;
+        call.hold();
+        await settle();
+        assert.deepEqual(port.sent, [{ type: "hold", callId: "c9" }]);
+        assert.equal(call.getCallState(), "IN_CALL", "the server decides");
+        assert.deepEqual(sending(peer), [microphoneTrack]);
+
+        call.handleCallState({ state: "HOLD" });
+        await settle();
+        assert.equal(call.getCallState(), "HOLD");
+        assert.deepEqual(sending(peer), [null], "nothing goes out while held");
+        assert.equal(peer.offersMade + peer.answersMade, negotiated, "holding does not renegotiate");
+    });
+
+    it("takes the call off hold with either spelling, and sends the same microphone again", async () => {
+        for (const spelling of ["unHold", "unhold"]) {
+            load();
+            const { port, call, peer, microphoneTrack } = await established();
+            call.handleCallState({ state: "HOLD" });
+            await settle();
+            call[spelling]();
+            assert.deepEqual(port.sent, [{ type: "unhold", callId: "c9" }], spelling);
+            call.handleCallState({ state: "IN_CALL" });
+            await settle();
+            assert.equal(call.getCallState(), "IN_CALL");
+            assert.deepEqual(sending(peer), [microphoneTrack], spelling);
+            assert.equal(peers.length, 1, "the same media session");
+        }
+    });
+
+    it("is held by the other party too: HOLD silences this side until the server says IN_CALL", async () => {
+        const { call, peer, microphoneTrack } = await established({ offerer: true });
+        const states = recordStates(call);
+        call.handleCallState({ state: "HOLD", otherParty: "1001" });
+        await settle();
+        assert.deepEqual(sending(peer), [null]);
+        call.handleCallState({ state: "IN_CALL", otherParty: "1001" });
+        await settle();
+        assert.deepEqual(sending(peer), [microphoneTrack]);
+        assert.deepEqual(states, ["RINGING", "IN_CALL", "HOLD", "IN_CALL"]);
+    });
+
+    it("refuses hold() and unHold() in phases they do not fit, with a warning and nothing sent", async () => {
+        const port = fakePort();
+        const call = incoming(port);
+        call.hold();
+        call.unHold();
+        assert.deepEqual(port.sent, []);
+        assert.ok(consoleLines.some(line => line.startsWith("warn") && line.includes("hold is not allowed in phase INCOMING")),
+            consoleLines.join("\n"));
+
+        const connected = await established();
+        connected.call.unHold();
+        connected.call.handleCallState({ state: "HOLD" });
+        connected.call.hold();
+        connected.call.handleCallState({ state: "COMPLETED" });
+        connected.call.hold();
+        assert.deepEqual(connected.port.sent, []);
+        assert.ok(consoleLines.some(line => line.includes("unhold is not allowed in phase IN_CALL")));
+        assert.ok(consoleLines.some(line => line.includes("hold is not allowed in phase HOLD")));
+        assert.ok(consoleLines.some(line => line.includes("hold is not allowed in phase COMPLETED")));
+    });
+
+    it("mutes locally: the microphone sends silence, the call stays IN_CALL and the server hears nothing", async () => {
+        const { port, call, microphoneTrack } = await established();
+        const states = recordStates(call);
+        assert.equal(call.isMuted(), false);
+        call.mute();
+        await settle();
+        assert.equal(call.isMuted(), true);
+        assert.equal(microphoneTrack.enabled, false);
+        assert.equal(call.getCallState(), "IN_CALL");
+        call.unmute();
+        await settle();
+        assert.equal(microphoneTrack.enabled, true);
+        call.mute();
+        call.unMute();
+        await settle();
+        assert.equal(call.isMuted(), false);
+        assert.equal(microphoneTrack.enabled, true);
+        assert.deepEqual(states, ["RINGING", "IN_CALL"]);
+        assert.deepEqual(port.sent, []);
+    });
+
+    it("mutes a microphone that is granted later, and stays muted across a hold", async () => {
+        load({ holdMicrophone: true });
+        const port = fakePort();
+        const call = incoming(port);
+        call.mute();
+        call.accept();
+        microphone.requests[0].grant();
+        await settle();
+        const track = microphone.requests[0].stream.getTracks()[0];
+        assert.equal(track.enabled, false, "muted before the microphone was granted");
+        call.handleCallState({ state: "IN_CALL", offerer: false });
+        call.handleCallState({ state: "HOLD" });
+        call.handleCallState({ state: "IN_CALL" });
+        await settle();
+        assert.equal(track.enabled, false);
+        assert.equal(call.isMuted(), true);
+    });
+
+    it("sends messages in IN_CALL and HOLD only, and refuses empty or too long ones", async () => {
+        const { port, call } = await established();
+        assert.equal(call.sendMessage("hello"), true);
+        call.handleCallState({ state: "HOLD" });
+        assert.equal(call.sendMessage(42), true, "anything is sent as its text");
+        assert.equal(call.sendMessage(""), false);
+        assert.equal(call.sendMessage("x".repeat(2001)), false);
+        assert.equal(call.sendMessage("x".repeat(2000)), true);
+        call.handleCallState({ state: "COMPLETED" });
+        assert.equal(call.sendMessage("too late"), false);
+        assert.deepEqual(port.sent.map(message => message.text && message.text.length > 10 ? message.text.length : message.text),
+            ["hello", "42", 2000]);
+        assert.ok(port.sent.every(message => message.type === "message" && message.callId === "c9"));
+        assert.ok(consoleLines.some(line => line.includes("sendMessage is not allowed in phase COMPLETED")));
+    });
+
+    it("refuses to send a message before the call is answered", () => {
+        const port = fakePort();
+        const call = outgoing(port);
+        call.start();
+        call.handleCallState({ state: "RINGING" });
+        assert.equal(call.sendMessage("hello?"), false);
+        assert.deepEqual(port.sent.map(message => message.type), ["dial"]);
+    });
+
+    it("hands the other party's messages to onMessageReceived as text that knows who sent it, a late handler too", async () => {
+        const { call } = await established();
+        call.handlePartyMessage({ type: "message", callId: "c9", text: "first" });
+        call.handleCallState({ state: "HOLD" });
+        call.handlePartyMessage({ type: "message", callId: "c9", text: "second" });
+        const received = [];
+        call.onMessageReceived(message => received.push(message));
+        await settle();
+        assert.deepEqual(received.map(String), ["first", "second"]);
+        assert.ok(received[0] == "first", "compares as the text itself");
+        assert.equal(received[1].text, "second");
+        assert.equal(received[1].from, "1001");
+
+        call.handleCallState({ state: "COMPLETED" });
+        call.handlePartyMessage({ type: "message", callId: "c9", text: "after the end" });
+        await settle();
+        assert.equal(received.length, 2);
+    });
+
+    it("sends DTMF as tones on the audio sender and as a message, upper-cased", async () => {
+        const { port, call, peer } = await established();
+        assert.equal(call.sendDtmf("12*#ab"), true);
+        await settle();
+        assert.deepEqual(port.sent, [{ type: "dtmf", callId: "c9", digits: "12*#AB" }]);
+        assert.deepEqual(peer.getSenders()[0].dtmf.inserted, ["12*#AB"]);
+        for (const wrong of ["", "12E", "1 2", "1".repeat(33), null]) {
+            assert.equal(call.sendDtmf(wrong), false, String(wrong));
+        }
+        assert.equal(port.sent.length, 1);
+    });
+
+    it("still sends DTMF as a message when the browser cannot send the tones", async () => {
+        const { port, call, peer } = await established();
+        peer.getSenders()[0].dtmf.canInsertDTMF = false;
+        assert.equal(call.sendDtmf("5"), true);
+        await settle();
+        assert.deepEqual(port.sent, [{ type: "dtmf", callId: "c9", digits: "5" }]);
+        assert.deepEqual(peer.getSenders()[0].dtmf.inserted, []);
+    });
+
+    it("hands the other party's DTMF to onDtmfReceived", async () => {
+        const { call } = await established();
+        const received = [];
+        call.onDtmfReceived(digits => received.push(digits));
+        call.handlePartyMessage({ type: "dtmf", callId: "c9", digits: "9#" });
+        await settle();
+        assert.equal(received.length, 1);
+        assert.ok(received[0] == "9#");
+        assert.equal(received[0].digits, "9#");
+        assert.equal(received[0].from, "1001");
+    });
+
+    it("resumes a held call as HOLD and restarts ICE when it makes the offers", async () => {
+        const { call, peer } = await established({ offerer: true });
+        call.handleResumed({ state: "HOLD", otherParty: "1001", offerer: true }, []);
+        await settle();
+        assert.equal(call.getCallState(), "HOLD");
+        assert.deepEqual(sending(peer), [null]);
+        assert.ok(peer.offersMade >= 2, "an ICE restart offer after the first");
+    });
+});
+
 describe("the Call methods the contract lists but this client does not support yet", () => {
     for (const name of NOT_YET_SUPPORTED) {
         it(`${name}() throws an Error naming it, not a TypeError`, () => {
@@ -383,7 +588,8 @@ describe("the Call methods the contract lists but this client does not support y
     it("and every Call method of the contract exists", () => {
         const call = outgoing(fakePort());
         for (const name of ["start", "accept", "reject", "hangUp", "onCallStateChanged", "getCallState", "getOtherParty",
-            "getEndReason", "getCallType", "setRemoteDisplay", "attachCamera", ...NOT_YET_SUPPORTED]) {
+            "getEndReason", "getCallType", "setRemoteDisplay", "attachCamera", "hold", "unHold", "unhold", "sendMessage",
+            "onMessageReceived", "mute", "unMute", "unmute", "isMuted", "sendDtmf", "onDtmfReceived", ...NOT_YET_SUPPORTED]) {
             assert.equal(typeof call[name], "function", name);
         }
     });

@@ -382,6 +382,54 @@ describe("calls through the client", () => {
         assert.deepEqual(bobSocket.sentOfType("sdp").map(message => message.description.type), ["answer"]);
         assert.ok(annSocket.sentOfType("ice").length >= 1 && bobSocket.sentOfType("ice").length >= 1);
     });
+
+    it("holds and resumes for both, chats both ways and passes DTMF, between two clients", async () => {
+        const ann = tab({ injectPeerConnection: true });
+        const bob = tab({ injectPeerConnection: true });
+        relay(granted(ann.client, ann.WebSocket, "1001"), granted(bob.client, bob.WebSocket, "1002"), "1001", "1002");
+        let bobsCall;
+        const heard = { ann: [], bob: [], bobDtmf: [] };
+        bob.client.onIncomingCall(call => {
+            bobsCall = call;
+            call.onMessageReceived(message => heard.bob.push(`${message.from}: ${message}`));
+            call.onDtmfReceived(digits => heard.bobDtmf.push(String(digits)));
+            call.accept();
+        });
+        const annsCall = ann.client.createCall("1002");
+        annsCall.start();
+        annsCall.onMessageReceived(message => heard.ann.push(`${message.from}: ${message}`));
+        const states = { ann: [], bob: [] };
+        annsCall.onCallStateChanged(state => states.ann.push(state));
+        await settle(100);
+        bobsCall.onCallStateChanged(state => states.bob.push(state));
+        const sending = side => side.peers[0].getSenders().map(sender => sender.track && sender.track.kind);
+        assert.deepEqual([sending(ann), sending(bob)], [["audio"], ["audio"]]);
+
+        bobsCall.hold();
+        await settle(50);
+        assert.deepEqual([annsCall.getCallState(), bobsCall.getCallState()], ["HOLD", "HOLD"]);
+        assert.deepEqual([sending(ann), sending(bob)], [[null], [null]], "no audio either way while held");
+        annsCall.sendMessage("are you there?");
+        bobsCall.sendMessage("one moment");
+        await settle(50);
+
+        annsCall.unHold();
+        await settle(50);
+        assert.deepEqual([sending(ann), sending(bob)], [["audio"], ["audio"]], "audio back both ways");
+        annsCall.sendDtmf("42#");
+        annsCall.mute();
+        await settle(50);
+
+        assert.deepEqual(states.ann, ["RINGING", "IN_CALL", "HOLD", "IN_CALL"]);
+        assert.deepEqual(states.bob, ["RINGING", "IN_CALL", "HOLD", "IN_CALL"]);
+        assert.deepEqual(heard.bob, ["1001: are you there?"]);
+        assert.deepEqual(heard.ann, ["1002: one moment"]);
+        assert.deepEqual(heard.bobDtmf, ["42#"]);
+        assert.deepEqual(ann.peers[0].getSenders()[0].dtmf.inserted, ["42#"], "and as tones in the audio");
+        assert.equal(annsCall.getCallState(), "IN_CALL", "muting is not a state");
+        assert.equal(ann.peers[0].getSenders()[0].track.enabled, false);
+        assert.equal(bobsCall.isMuted(), false);
+    });
 });
 
 // Plays the server between two sockets for one call, as docs/protocol.md describes it.
@@ -389,6 +437,22 @@ function relay(callerSocket, calleeSocket, callerNumber, calleeNumber) {
     let callId;
     // Later, as a network would: never inside the sender's own send().
     const forward = (to, message) => setImmediate(() => to.serverSends(message));
+    const bothHear = (state, extra = () => ({})) => {
+        forward(callerSocket, { type: "call-state", callId, state, otherParty: calleeNumber, ...extra(true) });
+        forward(calleeSocket, { type: "call-state", callId, state, otherParty: callerNumber, ...extra(false) });
+    };
+    // What either party may send once the call is up.
+    const inCall = (message, other) => {
+        if (["sdp", "ice", "message", "dtmf"].includes(message.type)) {
+            forward(other, message);
+        } else if (message.type === "hangup") {
+            bothHear("COMPLETED");
+        } else if (message.type === "hold") {
+            bothHear("HOLD");
+        } else if (message.type === "unhold") {
+            bothHear("IN_CALL");
+        }
+    };
     const callerSend = callerSocket.send.bind(callerSocket);
     callerSocket.send = text => {
         callerSend(text);
@@ -397,11 +461,8 @@ function relay(callerSocket, calleeSocket, callerNumber, calleeNumber) {
             callId = message.callId;
             forward(callerSocket, { type: "call-state", callId, state: "RINGING", otherParty: calleeNumber });
             forward(calleeSocket, { type: "incoming", callId, from: callerNumber, callType: message.callType, properties: {} });
-        } else if (message.type === "sdp" || message.type === "ice") {
-            forward(calleeSocket, message);
-        } else if (message.type === "hangup") {
-            forward(callerSocket, { type: "call-state", callId, state: "COMPLETED", otherParty: calleeNumber });
-            forward(calleeSocket, { type: "call-state", callId, state: "COMPLETED", otherParty: callerNumber });
+        } else {
+            inCall(message, calleeSocket);
         }
     };
     const calleeSend = calleeSocket.send.bind(calleeSocket);
@@ -409,13 +470,9 @@ function relay(callerSocket, calleeSocket, callerNumber, calleeNumber) {
         calleeSend(text);
         const message = JSON.parse(text);
         if (message.type === "accept") {
-            forward(callerSocket, { type: "call-state", callId, state: "IN_CALL", otherParty: calleeNumber, offerer: true });
-            forward(calleeSocket, { type: "call-state", callId, state: "IN_CALL", otherParty: callerNumber, offerer: false });
-        } else if (message.type === "sdp" || message.type === "ice") {
-            forward(callerSocket, message);
-        } else if (message.type === "hangup") {
-            forward(callerSocket, { type: "call-state", callId, state: "COMPLETED", otherParty: calleeNumber });
-            forward(calleeSocket, { type: "call-state", callId, state: "COMPLETED", otherParty: callerNumber });
+            bothHear("IN_CALL", caller => ({ offerer: caller }));
+        } else {
+            inCall(message, callerSocket);
         }
     };
 }

@@ -33,6 +33,12 @@ class UnavailableCall {
     unhold() { unavailable("Call.unhold()"); }
     sendMessage() { unavailable("Call.sendMessage()"); }
     onMessageReceived() { /* no message ever arrives */ }
+    mute() { /* nothing is sent: already silent */ }
+    unMute() { /* nothing to unmute */ }
+    unmute() { /* nothing to unmute */ }
+    isMuted() { return false; }
+    sendDtmf() { unavailable("Call.sendDtmf()"); }
+    onDtmfReceived() { /* no digits ever arrive */ }
     transfer() { unavailable("Call.transfer()"); }
     forward() { unavailable("Call.forward()"); }
     setRemoteDisplay() { /* nothing to display */ }

@@ -8,6 +8,10 @@
 
 const CALL_ID_BYTES = 16;
 const HANGUP_REASON_LIMIT = 200;
+// What the server accepts (docs/protocol.md): a chat message of 1 to 2000 UTF-16 code units, and
+// 1 to 32 DTMF digits.
+const MESSAGE_TEXT_LIMIT = 2000;
+const DTMF_DIGITS = /^[0-9*#A-D]{1,32}$/;
 
 // The dialling client names the call. crypto.randomUUID would be shorter, but it only exists on
 // secure origins and the tutorial is often served over plain http on a LAN.
@@ -70,10 +74,16 @@ const CallEvent = Object.freeze({
     HANG_UP: "hangUp",
     FAIL: "fail",
     CONNECTION_LOST: "connectionLost",
+    // Requests the server decides: the phase stays until it announces the outcome.
+    HOLD: "hold",
+    UNHOLD: "unhold",
+    SEND_MESSAGE: "sendMessage",
+    SEND_DTMF: "sendDtmf",
     server: state => `server:${state}`
 });
 
-// A legal event that changes nothing: the server repeating a state, a second hangUp().
+// A legal event that changes nothing: the server repeating a state, a second hangUp(), a request
+// whose outcome the server announces (hold(), sendMessage()).
 const STAY = "STAY";
 
 // Every phase a live call can leave by the page hanging up, a failure, or a lost server connection.
@@ -132,10 +142,17 @@ const CALL_TRANSITIONS = Object.freeze({
         [CallEvent.server(CallState.NOT_ANSWERED)]: CallPhase.NOT_ANSWERED
     }),
     IN_CALL: liveCallEnds({
+        [CallEvent.HOLD]: STAY,
+        [CallEvent.SEND_MESSAGE]: STAY,
+        [CallEvent.SEND_DTMF]: STAY,
         [CallEvent.server(CallState.IN_CALL)]: STAY,
         [CallEvent.server(CallState.HOLD)]: CallPhase.HOLD
     }),
+    // Either party holds, and either takes the call off hold, whoever held it.
     HOLD: liveCallEnds({
+        [CallEvent.UNHOLD]: STAY,
+        [CallEvent.SEND_MESSAGE]: STAY,
+        [CallEvent.SEND_DTMF]: STAY,
         [CallEvent.server(CallState.HOLD)]: STAY,
         [CallEvent.server(CallState.IN_CALL)]: CallPhase.IN_CALL
     }),
@@ -184,8 +201,14 @@ const SERVER_END_REASONS = Object.freeze({
 // Page methods of the contract that this client does not implement yet: each throws an Error that
 // names it, rather than the TypeError of calling something undefined.
 const CALL_METHODS_NOT_SUPPORTED = Object.freeze([
-    "hold", "unHold", "unhold", "sendMessage", "onMessageReceived", "transfer", "forward"
+    "transfer", "forward"
 ]);
+
+// What onMessageReceived and onDtmfReceived handlers get: a String object, so that a page may use it
+// as the text itself (message == "hi", element.textContent = message) or read its fields.
+function partyEvent(content, fields) {
+    return Object.freeze(Object.assign(new String(content), fields));
+}
 
 function notSupported(name) {
     const error = new Error(`WebphoneAPI: ${name}() is not supported by this server yet`);
@@ -215,6 +238,10 @@ class Call {
     #endReason = null;
     #stateChanges = new EventChannel("onCallStateChanged");
     #typeChanges = new EventChannel("onCallTypeChanged");
+    #messages = new EventChannel("onMessageReceived");
+    #dtmf = new EventChannel("onDtmfReceived");
+    // Ours: the microphone is silenced, locally only; the call's state does not change.
+    #muted = false;
     // Resources, not state: each exists from the phase that needs it until the call ends.
     #media = null;
     #negotiator = null;
@@ -290,6 +317,83 @@ class Call {
         return this.#otherParty;
     }
 
+    // Both parties hear HOLD once the server agrees; while held nothing is sent either way.
+    hold() {
+        if (this.#request(CallEvent.HOLD)) {
+            this.#port.send({ type: "hold", callId: this.#id });
+        }
+    }
+
+    // The tutorial's spelling; unhold() is the other references'.
+    unHold() {
+        if (this.#request(CallEvent.UNHOLD)) {
+            this.#port.send({ type: "unhold", callId: this.#id });
+        }
+    }
+
+    unhold() {
+        this.unHold();
+    }
+
+    // Ours: the other party hears silence until unMute(); the call stays IN_CALL. Works in any live
+    // phase, also before the microphone is granted.
+    mute() {
+        this.#setMuted(true);
+    }
+
+    unMute() {
+        this.#setMuted(false);
+    }
+
+    unmute() {
+        this.unMute();
+    }
+
+    isMuted() {
+        return this.#muted;
+    }
+
+    // A chat message for the other party, in IN_CALL or HOLD. Returns whether it was sent.
+    sendMessage(text) {
+        const message = text === undefined || text === null ? "" : String(text);
+        if (message.length === 0 || message.length > MESSAGE_TEXT_LIMIT) {
+            log.warn(`sendMessage() ignored for ${this.#describe()}: a message has 1 to ${MESSAGE_TEXT_LIMIT} characters, `
+                + `this one ${message.length}`);
+            return false;
+        }
+        if (!this.#request(CallEvent.SEND_MESSAGE)) {
+            return false;
+        }
+        this.#port.send({ type: "message", callId: this.#id, text: message });
+        return true;
+    }
+
+    // fn(message) for each message of the other party: a String object with .text and .from.
+    onMessageReceived(handler) {
+        this.#messages.add(handler);
+    }
+
+    // Ours: keypad digits (0-9, *, #, A-D), as RFC 4733 tones in the audio and as an event on the
+    // other party's page (onDtmfReceived). Returns whether they were sent.
+    sendDtmf(digits) {
+        const keys = digits === undefined || digits === null ? "" : String(digits).toUpperCase();
+        if (!DTMF_DIGITS.test(keys)) {
+            log.warn(`sendDtmf() ignored for ${this.#describe()}: "${keys.slice(0, 40)}" is not 1 to 32 of 0-9, *, #, A-D`);
+            return false;
+        }
+        if (!this.#request(CallEvent.SEND_DTMF)) {
+            return false;
+        }
+        this.#negotiator.insertDtmf(keys);
+        this.#port.send({ type: "dtmf", callId: this.#id, digits: keys });
+        return true;
+    }
+
+    // Ours: fn(digits) for each sendDtmf() of the other party: a String object with .digits and .from.
+    onDtmfReceived(handler) {
+        this.#dtmf.add(handler);
+    }
+
     // Why the call ended, in words; null while it has not. Ours: the references have no such thing.
     getEndReason() {
         return this.#endReason;
@@ -310,8 +414,26 @@ class Call {
         }
         if (this.#phase === CallPhase.ERROR) {
             this.#tellServerOfFailure(explanation);
-        } else if (this.#phase === CallPhase.IN_CALL && before !== CallPhase.HOLD) {
+        } else if (this.#phase === CallPhase.IN_CALL && before === CallPhase.HOLD) {
+            this.#negotiator.resumeSending();
+        } else if (this.#phase === CallPhase.IN_CALL) {
             this.#connectMedia(offerer === true);
+        } else if (this.#phase === CallPhase.HOLD) {
+            // The media session stays up, so that taking the call off hold is instant.
+            this.#negotiator.pauseSending();
+        }
+    }
+
+    // A chat message or DTMF digits from the other party of the call.
+    handlePartyMessage(message) {
+        if (this.#phase !== CallPhase.IN_CALL && this.#phase !== CallPhase.HOLD) {
+            log.debug(`ignored a ${message.type} for ${this.#describe()} in phase ${this.#phase}`);
+            return;
+        }
+        if (message.type === "message" && typeof message.text === "string") {
+            this.#messages.emit(partyEvent(message.text, { text: message.text, from: this.#otherParty }));
+        } else if (message.type === "dtmf" && typeof message.digits === "string") {
+            this.#dtmf.emit(partyEvent(message.digits, { digits: message.digits, from: this.#otherParty }));
         }
     }
 
@@ -352,7 +474,7 @@ class Call {
     // call stays IN_CALL, and the side that makes the offers restarts ICE so media finds a path again.
     handleResumed({ state, otherParty, offerer }, iceServers) {
         this.handleCallState({ state, otherParty });
-        if (state === CallState.IN_CALL && offerer === true) {
+        if ((state === CallState.IN_CALL || state === CallState.HOLD) && offerer === true) {
             this.restartIce(iceServers);
         }
     }
@@ -448,6 +570,7 @@ class Call {
                 this.#watchCamera(media, media.camera);
                 this.#localDisplay.show([media.camera]);
             }
+            this.#applyMute();
         }, failure => this.#fail(failure.message));
         return granted;
     }
@@ -519,6 +642,24 @@ class Call {
         this.#updateCallType();
     }
 
+    #setMuted(muted) {
+        if (isFinalPhase(this.#phase)) {
+            log.warn(`${muted ? "mute" : "unMute"}() ignored: ${this.#describe()} is over`);
+            return;
+        }
+        this.#muted = muted;
+        this.#applyMute();
+    }
+
+    // A disabled track sends silence: the other party hears nothing, and nothing is renegotiated.
+    #applyMute() {
+        if (this.#media) {
+            this.#media.stream.then(stream => stream.getTracks()
+                .filter(track => track.kind === "audio")
+                .forEach(track => { track.enabled = !this.#muted; }), () => {});
+        }
+    }
+
     #connectMedia(offerer) {
         this.#playback = new RemotePlayback(this.#id);
         this.#negotiator = new Negotiator({
@@ -555,6 +696,18 @@ class Call {
     #tellServerOfFailure(reason) {
         if (this.#port.isConnected()) {
             this.#port.send({ type: "hangup", callId: this.#id, reason: reason.slice(0, HANGUP_REASON_LIMIT) });
+        }
+    }
+
+    // A request whose outcome the server announces: allowed by the table or refused with a warning,
+    // and the phase stays as it is until the server speaks.
+    #request(event) {
+        try {
+            nextCallPhase(this.#phase, event);
+            return true;
+        } catch (illegal) {
+            log.warn(`ignored ${event} for ${this.#describe()}: ${illegal.message}`);
+            return false;
         }
     }
 

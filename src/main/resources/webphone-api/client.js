@@ -189,6 +189,10 @@ class WebphoneClient {
             case "ice":
                 this.#forCall(message, call => call.handleSignal(message));
                 break;
+            case "message":
+            case "dtmf":
+                this.#forCall(message, call => call.handlePartyMessage(message));
+                break;
             case "error":
                 if (message.callId && this.#calls.has(message.callId)) {
                     this.#calls.get(message.callId).handleError(message);

@@ -63,6 +63,8 @@ class Negotiator {
     // The remote video tracks last reported through onRemoteVideo, by id; null before the first
     // negotiation, which is always reported (the call type then follows what was negotiated).
     #remoteVideo = null;
+    // While held: what each sender is to send again once resumeSending() comes; null when not held.
+    #pausedTracks = null;
 
     // localStream may be a promise: negotiation starts once the microphone is granted, and remote
     // signals that arrive meanwhile wait in line.
@@ -156,6 +158,54 @@ class Negotiator {
         });
     }
 
+    /**
+     * Hold: every sender stops sending (replaceTrack(null)), without renegotiating, so the other side
+     * hears nothing; resumeSending() puts the same tracks back.
+     */
+    pauseSending() {
+        this.#enqueue(async () => {
+            if (this.#pausedTracks !== null) {
+                return;
+            }
+            this.#pausedTracks = new Map();
+            for (const sender of this.#peer.getSenders()) {
+                if (sender.track) {
+                    this.#pausedTracks.set(sender, sender.track);
+                    await sender.replaceTrack(null);
+                }
+            }
+        });
+    }
+
+    resumeSending() {
+        this.#enqueue(async () => {
+            const paused = this.#pausedTracks;
+            this.#pausedTracks = null;
+            for (const [sender, track] of paused || []) {
+                await sender.replaceTrack(track);
+            }
+        });
+    }
+
+    /**
+     * Sends DTMF digits as RFC 4733 events on the audio sender, once the local tracks are in. A
+     * browser that cannot (no audio sender, no telephone-event negotiated, a held call's empty
+     * sender) is logged and skipped: the digits also travel as a message.
+     */
+    insertDtmf(digits) {
+        this.#enqueue(async () => {
+            const sender = this.#peer.getSenders().find(candidate => candidate.dtmf);
+            try {
+                if (!sender || sender.dtmf.canInsertDTMF === false) {
+                    throw new Error("no audio sender can send DTMF now");
+                }
+                sender.dtmf.insertDTMF(digits);
+            } catch (failure) {
+                log.debug(`DTMF ${digits} not sent as tones: ${failure.message || failure}`);
+            }
+        });
+    }
+
     /** The call's quality now (see quality.js); rates and loss since the previous reading. */
     async quality() {
         const now = readQuality(await this.#peer.getStats());
@@ -197,11 +247,20 @@ class Negotiator {
         const transceiver = this.#videoTransceiver();
         if (!transceiver) {
             if (track) {
-                this.#peer.addTrack(track, stream);
+                const sender = this.#peer.addTrack(track, stream);
+                // A camera turned on while held waits for the end of the hold, like the microphone.
+                if (this.#pausedTracks !== null) {
+                    this.#pausedTracks.set(sender, track);
+                    await sender.replaceTrack(null);
+                }
             }
             return;
         }
-        await transceiver.sender.replaceTrack(track);
+        if (this.#pausedTracks !== null) {
+            this.#pausedTracks.set(transceiver.sender, track);
+        } else {
+            await transceiver.sender.replaceTrack(track);
+        }
         const receives = transceiver.direction === "sendrecv" || transceiver.direction === "recvonly";
         const wanted = track ? (receives ? "sendrecv" : "sendonly") : (receives ? "recvonly" : "inactive");
         // A new direction renegotiates (negotiationneeded); a camera swapped for another does not.

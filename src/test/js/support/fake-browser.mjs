@@ -41,6 +41,8 @@ export class FakeTrack {
         this.kind = kind;
         this.id = `track${nextTrackId++}`;
         this.stopped = false;
+        // false sends silence (or black), as a muted microphone does.
+        this.enabled = true;
     }
 
     get readyState() {

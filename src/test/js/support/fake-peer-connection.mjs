@@ -8,8 +8,9 @@
 // - transceivers as JSEP has them: addTrack ones that a remote offer of the same kind picks up,
 //   addTransceiver ones, and ones a remote offer creates (recvonly); each with a direction the page
 //   may change, the currentDirection both sides agreed on, a sender whose track replaceTrack()
-//   swaps without renegotiating, and a receiver whose one track is announced through ontrack when
-//   the other side starts sending on it (and leaves its stream when it stops);
+//   swaps without renegotiating (an audio sender with an RTCDTMFSender that records the digits
+//   inserted), and a receiver whose one track is announced through ontrack when the other side
+//   starts sending on it (and leaves its stream when it stops);
 // - ICE credentials that change on restartIce() (and when answering an offer that restarts), local
 //   candidates after each setLocalDescription, and addIceCandidate refusing candidates before a
 //   remote description or for other credentials;
@@ -46,6 +47,19 @@ function parse(description) {
     return JSON.parse(description.sdp);
 }
 
+/** An RTCDTMFSender that keeps what was inserted. */
+export class FakeDtmfSender {
+    canInsertDTMF = true;
+    inserted = [];
+
+    insertDTMF(tones) {
+        if (!this.canInsertDTMF) {
+            throw domError("InvalidStateError", "cannot insert DTMF");
+        }
+        this.inserted.push(tones);
+    }
+}
+
 /** One m-line's sender and receiver, as RTCRtpTransceiver. */
 class FakeTransceiver {
     mid = null;
@@ -69,6 +83,8 @@ class FakeTransceiver {
         const transceiver = this;
         this.sender = {
             track,
+            // As in the browser, only an audio sender has an RTCDTMFSender.
+            dtmf: kind === "audio" ? new FakeDtmfSender() : null,
             async replaceTrack(replacement) {
                 await null;
                 if (replacement && replacement.kind !== kind) {
