@@ -5,6 +5,9 @@ import { initialModel, nextPhoneState, Phone, PhoneEvent } from "./state.js";
 import { render } from "./view.js";
 
 const RETRY_MS = 5000;
+// How many keypad digits the call card shows, the newest.
+const DTMF_SHOWN = 24;
+const DTMF_KEY = /^[0-9*#]$/;
 
 const body = document.body;
 const model = initialModel();
@@ -99,7 +102,7 @@ function toggleVideo() {
 function follow(newCall, otherParty) {
     call = newCall;
     update({ call: newCall, otherParty, muted: false, messages: [], quality: "", localLevel: null, remoteLevel: null,
-        camera: cameraOn(newCall), video: videoCall(newCall) });
+        camera: cameraOn(newCall), video: videoCall(newCall), dtmfSent: "", dtmfReceived: "" });
     newCall.onCallStateChanged(state => {
         if (call !== newCall) {
             return;
@@ -118,14 +121,19 @@ function follow(newCall, otherParty) {
     });
     if (typeof newCall.onMessageReceived === "function") {
         try {
-            newCall.onMessageReceived(message => update({
-                messages: [...model.messages, { mine: false, text: typeof message === "string" ? message : String(message && (message.text || message.message)) }]
+            // The client hands a String object (with .text and .from); String() suits a plain string too.
+            newCall.onMessageReceived(message => call === newCall && update({
+                messages: [...model.messages, { mine: false, text: String(message) }]
             }));
         } catch (failure) {
             unavailable.add("chat");
         }
     } else {
         unavailable.add("chat");
+    }
+    if (typeof newCall.onDtmfReceived === "function") {
+        newCall.onDtmfReceived(digits => call === newCall
+            && update({ dtmfReceived: (model.dtmfReceived + String(digits)).slice(-DTMF_SHOWN) }));
     }
     if (typeof newCall.setRemoteDisplay === "function") {
         try {
@@ -181,6 +189,18 @@ function dial(number) {
     outgoing.start();
 }
 
+// During a call a key sends a tone; the digit is shown as sent only when the client took it.
+function sendDtmf(key) {
+    let sent = false;
+    if (feature("keypad", () => { sent = call.sendDtmf(key) !== false; }) && sent) {
+        update({ dtmfSent: (model.dtmfSent + key.toUpperCase()).slice(-DTMF_SHOWN) });
+    }
+}
+
+function inCall() {
+    return call !== null && (model.state === Phone.IN_CALL || model.state === Phone.HELD);
+}
+
 function wire() {
     document.getElementById("dial").addEventListener("submit", event => {
         event.preventDefault();
@@ -191,8 +211,8 @@ function wire() {
         if (!key) {
             return;
         }
-        if (call && (model.state === Phone.IN_CALL || model.state === Phone.HELD)) {
-            feature("keypad", () => call.sendDtmf(key));
+        if (inCall()) {
+            sendDtmf(key);
         } else {
             const input = document.getElementById("number");
             input.value += key;
@@ -209,7 +229,15 @@ function wire() {
     });
     document.getElementById("mute").addEventListener("click", () => {
         if (call && feature("mute", () => (model.muted ? call.unMute() : call.mute()))) {
-            update({ muted: !model.muted });
+            update({ muted: typeof call.isMuted === "function" ? call.isMuted() : !model.muted });
+        }
+    });
+    // The keyboard's digits, * and # play tones during a call, unless typing goes into a field.
+    document.addEventListener("keydown", event => {
+        const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+        if (inCall() && !typing && !event.ctrlKey && !event.metaKey && !event.altKey && DTMF_KEY.test(event.key)) {
+            event.preventDefault();
+            sendDtmf(event.key);
         }
     });
     document.getElementById("transfer").addEventListener("click", () => {
@@ -223,9 +251,14 @@ function wire() {
         event.preventDefault();
         const input = document.getElementById("chat-text");
         const text = input.value.trim();
-        if (call && text && feature("chat", () => call.sendMessage(text))) {
-            input.value = "";
-            update({ messages: [...model.messages, { mine: true, text }] });
+        let sent = false;
+        if (call && text && feature("chat", () => { sent = call.sendMessage(text) !== false; })) {
+            if (sent) {
+                input.value = "";
+                update({ messages: [...model.messages, { mine: true, text }] });
+            } else {
+                update({ notice: "The message could not be sent: the call is not connected." });
+            }
         }
     });
     // The call timer, and the call's quality and sound levels.

@@ -67,6 +67,9 @@ export function initialModel() {
         localLevel: null,
         remoteLevel: null,
         notice: null,
-        messages: []
+        messages: [],
+        // Keypad digits pressed in this call, by this side and by the other.
+        dtmfSent: "",
+        dtmfReceived: ""
     };
 }

@@ -36,9 +36,21 @@ export function render(model, actions) {
     }[model.state] || "";
     $("call-timer").textContent = inCall ? clock(model.since) : "00:00";
     $("hold").textContent = model.state === Phone.HELD ? "Resume" : "Hold";
+    $("hold").setAttribute("aria-pressed", String(model.state === Phone.HELD));
     $("mute").textContent = model.muted ? "Unmute" : "Mute";
     $("video").textContent = model.camera ? "Video off" : "Video on";
     $("video").setAttribute("aria-pressed", String(model.camera));
+    $("mute").setAttribute("aria-pressed", String(model.muted));
+    // A held call's button is the one to press to talk again.
+    $("hold").classList.toggle("btn-warning", model.state === Phone.HELD);
+    $("hold").classList.toggle("btn-outline-secondary", model.state !== Phone.HELD);
+    $("dtmf-sent").textContent = inCall && model.dtmfSent ? `You pressed ${model.dtmfSent}` : "";
+    show("dtmf-sent", inCall && Boolean(model.dtmfSent));
+    $("dtmf-received").textContent = inCall && model.dtmfReceived
+        ? `${nameOf(model, model.otherParty)} pressed ${model.dtmfReceived}` : "";
+    show("dtmf-received", inCall && Boolean(model.dtmfReceived));
+    $("keypad-hint").textContent = inCall && !actions.unavailable.has("keypad")
+        ? "During the call the keys send tones to the other side." : "";
     for (const id of ["hold", "mute", "transfer", "video"]) {
         $(id).disabled = !inCall || actions.unavailable.has(id);
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -24,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The softphone at {@code /phone}, driven by clicks in two real browsers as a user would: each sees
  * the other online, one calls from the list or the dial pad, the other accepts from the banner, both
- * hear each other, and either hangs up. Screenshots of each step go to {@code target/screenshots}.
+ * hear each other, hold and resume (silence both ways meanwhile), mute, chat, press keys that the other
+ * side sees, and either hangs up. Screenshots of each step go to {@code target/screenshots}.
  * Same server configuration as {@link VoiceCallBrowserTests}, so the two share one server.
  */
 @Tag("browser")
@@ -101,6 +103,90 @@ class PhoneBrowserTests {
 		awaitText(ann, "notice", "99999 is not online.");
 		screenshot(ann, "phone-not-found");
 		assertNoErrors(ann);
+	}
+
+	@Test
+	void aCallDialledFromThePadIsHeldResumedMutedChattedKeyedAndHungUpByClicks() throws IOException {
+		Browser ann = open("Ann", 440);
+		Browser bob = open("Bob", 1000);
+		String annNumber = ownNumber(ann);
+		String bobNumber = ownNumber(bob);
+
+		for (char digit : bobNumber.toCharArray()) {
+			click(ann, By.cssSelector("#keypad button[data-key='" + digit + "']"));
+		}
+		click(ann, By.id("call"));
+		awaitVisible(bob, "incoming");
+		click(bob, By.id("accept"));
+		awaitText(ann, "call-status", "In call");
+		awaitText(bob, "call-status", "In call");
+		ann.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 1000);
+		bob.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 440);
+
+		// Hold: both sides show it and hear nothing; the other side resumes.
+		click(ann, By.id("hold"));
+		awaitText(ann, "call-status", "On hold");
+		awaitText(bob, "call-status", "On hold");
+		awaitText(bob, "hold", "Resume");
+		awaitSilence(ann, 1000);
+		awaitSilence(bob, 440);
+		screenshot(ann, "phone-on-hold");
+		click(bob, By.id("hold"));
+		awaitText(ann, "call-status", "In call");
+		awaitText(bob, "call-status", "In call");
+		assertThat(text(ann, "hold")).isEqualTo("Hold");
+		ann.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 1000);
+		bob.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 440);
+
+		// Mute: only Bob stops hearing Ann, and the call stays up.
+		click(ann, By.id("mute"));
+		awaitText(ann, "call-status", "In call (you are muted)");
+		awaitText(ann, "mute", "Unmute");
+		awaitSilence(bob, 440);
+		ann.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 1000);
+		assertThat(text(bob, "call-status")).isEqualTo("In call");
+		click(ann, By.id("mute"));
+		awaitText(ann, "call-status", "In call");
+		bob.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, 440);
+
+		// Chat both ways, sent with the button and with Enter.
+		element(ann, "chat-text").sendKeys("Hello Bob");
+		click(ann, By.cssSelector("#chat button[type='submit']"));
+		awaitChat(bob, "Ann (" + annNumber + "): Hello Bob");
+		element(bob, "chat-text").sendKeys("Hi Ann" + Keys.ENTER);
+		awaitChat(ann, "You: Hello Bob", "Bob (" + bobNumber + "): Hi Ann");
+		awaitChat(bob, "Ann (" + annNumber + "): Hello Bob", "You: Hi Ann");
+
+		// The keypad sends tones during the call, by click and by keyboard.
+		click(ann, By.cssSelector("#keypad button[data-key='5']"));
+		click(ann, By.cssSelector("#keypad button[data-key='#']"));
+		ann.driver().findElement(By.tagName("body")).sendKeys("9");
+		awaitText(ann, "dtmf-sent", "You pressed 5#9");
+		awaitText(bob, "dtmf-received", "Ann (" + annNumber + ") pressed 5#9");
+		assertThat(element(ann, "number").getDomProperty("value")).as("keys in a call do not dial").isEqualTo(bobNumber);
+		screenshot(bob, "phone-chat-and-keys");
+
+		click(bob, By.id("hang-up"));
+		awaitHidden(ann, "in-call");
+		awaitHidden(bob, "in-call");
+		assertThat(element(ann, "call").isEnabled()).isTrue();
+		assertNoErrors(ann);
+		assertNoErrors(bob);
+	}
+
+	private static void awaitSilence(Browser browser, int toneHz) {
+		await().atMost(UI).pollInterval(Duration.ofMillis(200)).pollInSameThread().untilAsserted(() -> {
+			ToneSpectrum heard = browser.listen(VoiceCallBrowserTests.REMOTE_AUDIO);
+			assertThat(heard.isAudible(toneHz)).as("%s still hears %d Hz: %s", browser, toneHz, heard).isFalse();
+		});
+	}
+
+	private static void awaitChat(Browser browser, String... lines) {
+		await().atMost(UI).untilAsserted(() -> assertThat(browser.driver()
+			.findElements(By.cssSelector("#chat-log li"))
+			.stream()
+			.map(WebElement::getText)
+			.toList()).containsExactly(lines));
 	}
 
 	private Browser open(String name, int toneHz) {
