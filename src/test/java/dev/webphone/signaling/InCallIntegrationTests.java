@@ -240,8 +240,8 @@ class InCallIntegrationTests {
 
 		SignalingConnections.cut(this.context, LINE, bob.number());
 		bob.awaitClosed();
-		// Offline once the server has seen the connection go: from then on its messages are held.
-		ann.awaitClientState(bob.number(), "OFFLINE");
+		// From then on what the line tells Bob is held for the resume.
+		SignalingConnections.awaitDetached(this.context, LINE, bob.number());
 		ann.send(text("held", "are you back?"));
 		ann.send(dtmf("held", "9"));
 		SignalingClient back = this.clients.open();

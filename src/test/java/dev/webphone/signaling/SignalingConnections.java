@@ -29,6 +29,17 @@ public final class SignalingConnections {
 		holder.cut(CloseStatus.SERVICE_RESTARTED.getCode(), "cut by the test");
 	}
 
+	/**
+	 * Waits until the server has seen the connection that held {@code number} on {@code line} go, so
+	 * that what the line tells the client from then on is held for its resume.
+	 */
+	public static void awaitDetached(ApplicationContext context, String line, String number) {
+		SessionResumption resumption = context.getBean(SessionResumption.class);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> resumption.find(line, number).map(ResumableClient::state).orElse(null),
+					(state) -> state == ResumableClient.State.DETACHED);
+	}
+
 	/** The number of open signalling connections of the server in {@code context}. */
 	public static int count(ApplicationContext context) {
 		return context.getBean(SignalingHandler.class).connectionCount();
