@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { loadWebphoneApi, recordingConsole, settle } from "./support/webphone-api.mjs";
 import { FakeClock, FakeMediaStream } from "./support/fake-browser.mjs";
 import { FakePeerConnection } from "./support/fake-peer-connection.mjs";
-import { backToBack } from "./support/back-to-back.mjs";
+import { backToBack, camera, microphoneAndCamera } from "./support/back-to-back.mjs";
 
 let api;
 let consoleLines;
@@ -21,13 +21,14 @@ beforeEach(() => {
     });
 });
 
-async function connected() {
-    const call = backToBack(api, FakePeerConnection);
+async function connected(options) {
+    const call = backToBack(api, FakePeerConnection, options);
     await call.wire.flushUntilQuiet();
     return call;
 }
 
 const sending = side => side.peer.getSenders().map(sender => sender.track);
+const sendingKinds = side => side.peer.getSenders().map(sender => sender.track && sender.track.kind);
 
 describe("a held call at the negotiator", () => {
     it("sends nothing from either side while held, without a new offer, and the same tracks after", async () => {
@@ -73,6 +74,42 @@ describe("a held call at the negotiator", () => {
         assert.notEqual(call.impolite.peer.localUfrag, before, "new credentials");
         assert.equal(call.impolite.peer.iceConnectionState, "connected");
         assert.deepEqual([sending(call.impolite), sending(call.polite)], [[null], [null]]);
+    });
+
+    it("silences a video call's camera too, and sends it again after", async () => {
+        const call = await connected({ video: true, localStreams: { impolite: Promise.resolve(microphoneAndCamera()) } });
+        assert.deepEqual(sendingKinds(call.impolite), ["audio", "video"]);
+        call.impolite.negotiator.pauseSending();
+        await call.wire.flushUntilQuiet();
+        assert.deepEqual(sendingKinds(call.impolite), [null, null]);
+        call.impolite.negotiator.resumeSending();
+        await call.wire.flushUntilQuiet();
+        assert.deepEqual(sendingKinds(call.impolite), ["audio", "video"]);
+    });
+
+    it("turns on a camera while held without sending it until the hold ends", async () => {
+        const call = await connected();
+        call.polite.negotiator.pauseSending();
+        const turnedOn = camera().getTracks()[0];
+        await call.polite.negotiator.sendVideo(turnedOn, camera());
+        await call.wire.flushUntilQuiet();
+        assert.ok(call.polite.peer.negotiatedKinds.includes("video"), "the video m-line is negotiated while held");
+        assert.deepEqual(sendingKinds(call.polite), [null, null], "but nothing is sent");
+        call.polite.negotiator.resumeSending();
+        await call.wire.flushUntilQuiet();
+        assert.deepEqual(sendingKinds(call.polite), ["audio", "video"]);
+        assert.ok(sending(call.polite).includes(turnedOn));
+    });
+
+    it("keeps a camera turned off while held off after the hold", async () => {
+        const call = await connected({ video: true, localStreams: { polite: Promise.resolve(microphoneAndCamera()) } });
+        call.polite.negotiator.pauseSending();
+        await call.polite.negotiator.sendVideo(null);
+        await call.wire.flushUntilQuiet();
+        call.polite.negotiator.resumeSending();
+        await call.wire.flushUntilQuiet();
+        assert.deepEqual(sendingKinds(call.polite), ["audio", null], "the microphone is back, the camera is not");
+        assert.deepEqual(call.polite.failures, []);
     });
 
     it("sends DTMF on the audio sender once the microphone is in, and logs when it cannot", async () => {
