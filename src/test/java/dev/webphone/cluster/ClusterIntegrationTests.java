@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two real instances on one real Redis serve one line: browsers on either instance reach each other
+ * Three real instances on one real Redis serve one line: browsers on any instance reach each other
  * exactly as on one instance.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,6 +39,7 @@ class ClusterIntegrationTests {
 		this.cluster = new Cluster(this.redis, Map.of());
 		this.cluster.start("one");
 		this.cluster.start("two");
+		this.cluster.start("three");
 		this.cluster.awaitLeader();
 	}
 
@@ -67,7 +68,7 @@ class ClusterIntegrationTests {
 	}
 
 	@ParameterizedTest(name = "caller on instance {0}, callee on instance {1}")
-	@CsvSource({ "0,0", "0,1", "1,0", "1,1" })
+	@CsvSource({ "0,0", "0,1", "1,0", "1,1", "1,2", "2,1", "2,0", "0,2", "2,2" })
 	void aCallConnectsWhereverItsPartiesAre(int callerInstance, int calleeInstance) throws Exception {
 		SignalingClient a = join(callerInstance);
 		SignalingClient b = join(calleeInstance);
@@ -90,8 +91,11 @@ class ClusterIntegrationTests {
 	void presenceCrossesInstances() throws Exception {
 		SignalingClient a = join(0);
 		SignalingClient b = join(1);
+		SignalingClient c = join(2);
 		b.awaitClientState(a.number(), "ONLINE");
 		a.awaitClientState(b.number(), "ONLINE");
+		c.awaitClientState(a.number(), "ONLINE");
+		a.awaitClientState(c.number(), "ONLINE");
 		a.close();
 		b.awaitClientState(a.number(), "OFFLINE");
 	}
@@ -99,8 +103,8 @@ class ClusterIntegrationTests {
 	@Test
 	void numbersAreUniqueAcrossInstances() throws Exception {
 		List<String> numbers = new ArrayList<>();
-		for (int i = 0; i < 10; i++) {
-			numbers.add(join(i % 2).number());
+		for (int i = 0; i < 12; i++) {
+			numbers.add(join(i % 3).number());
 		}
 		assertThat(numbers).doesNotHaveDuplicates();
 	}
@@ -109,7 +113,7 @@ class ClusterIntegrationTests {
 	void busyAndNotFoundAcrossInstances() throws Exception {
 		SignalingClient a = join(0);
 		SignalingClient b = join(1);
-		SignalingClient c = join(0);
+		SignalingClient c = join(2);
 		a.send(dial("ab", b.number()));
 		b.await("incoming");
 		b.send(Map.of("type", "accept", "callId", "ab"));
