@@ -39,23 +39,25 @@ build() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 
-# start_server JVM_AND_APP_ARGS...: the server on 127.0.0.1:$PORT with a 512 MB heap.
+# start_server JVM_AND_APP_ARGS...: the server on 127.0.0.1:$PORT with a 512 MB heap; its logs are
+# $OUT/$SERVER_NAME.log and $OUT/$SERVER_NAME-gc.log (SERVER_NAME defaults to "server").
 start_server() {
+  local name="${SERVER_NAME:-server}"
   port_free || { log "port $PORT is in use; set PORT"; exit 1; }
   log "starting the server: -Xms512m -Xmx512m -XX:+AlwaysPreTouch $*"
   # AlwaysPreTouch makes the whole heap resident at start, so that RSS growth is memory outside
   # the heap (native buffers, zlib, thread stacks), which -Xmx does not cap.
-  java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$OUT/server-gc.log" \
+  java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$OUT/$name-gc.log" \
     ${SERVER_JVM_OPTS:-} -jar "$SERVER_JAR" \
     --server.address=127.0.0.1 --server.port="$PORT" --logging.level.root=WARN "$@" \
-    > "$OUT/server.log" 2>&1 &
+    > "$OUT/$name.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
     if curl -fs "http://127.0.0.1:$PORT/actuator/health" > /dev/null 2>&1; then
       log "server up, pid $SERVER_PID"
       return 0
     fi
-    kill -0 "$SERVER_PID" 2> /dev/null || { log "server exited; see $OUT/server.log"; exit 1; }
+    kill -0 "$SERVER_PID" 2> /dev/null || { log "server exited; see $OUT/$name.log"; exit 1; }
     sleep 1
   done
   log "server did not come up within 120 s"; exit 1

@@ -35,11 +35,16 @@ final class CallThroughput {
 		Duration stuckAfter = options.duration("stuck-after", "10s");
 		long minGap = (long) (1e9 / options.number("calls-per-pair", 20));
 		ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-		try (Fleet fleet = new Fleet(uri, line, options.number("in-flight", 200), options.number("threads", 4))) {
-			Duration took = fleet.open(pairs * 2, options.duration("connect-deadline", "120s"));
-			int granted = fleet.granted();
-			System.out.printf("all-connected granted=%d of %d seconds=%.1f%n", granted, pairs * 2,
-					took.toMillis() / 1000.0);
+		// With --callee-url the callees connect to another instance of a cluster than the callers.
+		String calleeUrl = options.text("callee-url", "");
+		URI calleeUri = calleeUrl.isEmpty() ? uri : URI.create(calleeUrl);
+		try (Fleet fleet = new Fleet(uri, line, options.number("in-flight", 200), options.number("threads", 4));
+				Fleet callees = new Fleet(calleeUri, line, options.number("in-flight", 200), options.number("threads", 4))) {
+			Duration deadline = options.duration("connect-deadline", "120s");
+			Duration took = fleet.open(pairs, deadline).plus(callees.open(pairs, deadline));
+			int granted = fleet.granted() + callees.granted();
+			System.out.printf("all-connected granted=%d of %d seconds=%.1f callers=%s callees=%s%n", granted, pairs * 2,
+					took.toMillis() / 1000.0, uri, calleeUri);
 			if (granted < pairs * 2) {
 				System.out.println("RESULT error=not-all-connected granted=" + granted);
 				return 1;
@@ -50,8 +55,8 @@ final class CallThroughput {
 			long stopAt = measureFrom + duration.toNanos();
 			List<Pair> all = new ArrayList<>();
 			for (int i = 0; i < pairs; i++) {
-				all.add(new Pair(i, fleet.browsers().get(2 * i), fleet.browsers().get(2 * i + 1), stats, measureFrom,
-						stopAt, minGap, pacer));
+				all.add(new Pair(i, fleet.browsers().get(i), callees.browsers().get(i), stats, measureFrom, stopAt, minGap,
+						pacer));
 			}
 			all.forEach(Pair::next);
 			long hardStop = stopAt + stuckAfter.toNanos();
