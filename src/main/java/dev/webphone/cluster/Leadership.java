@@ -61,8 +61,13 @@ final class Leadership implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService timer;
 
-	/** Only the timer thread writes these. */
+	/** Only the timer thread writes these, and {@link #stop} once it has stopped. */
 	private volatile boolean leading;
+
+	/** Holds the lease in Redis; it leads (serves) only a whole lease after taking it. */
+	private volatile boolean holding;
+
+	private long acquiredAt;
 
 	private volatile String leader;
 
@@ -102,27 +107,31 @@ final class Leadership implements SmartLifecycle {
 		try {
 			var commands = this.bus.commands();
 			long now = System.nanoTime();
-			if (this.leading) {
+			if (this.holding) {
 				Long renewed = commands.<Long>eval(RENEW, ScriptOutputType.INTEGER, new String[] { ClusterBus.LEADER_KEY },
 						this.instanceId, Long.toString(this.lease.toMillis())).get(timeout, TimeUnit.MILLISECONDS);
 				if (renewed != null && renewed == 1) {
 					this.renewedAt = now;
 				}
 				else {
-					stepDown("another instance holds the lease");
+					letGo("another instance holds the lease");
 				}
 			}
-			if (!this.leading) {
+			if (!this.holding) {
 				String set = commands.set(ClusterBus.LEADER_KEY, this.instanceId,
 						SetArgs.Builder.nx().px(this.lease.toMillis())).get(timeout, TimeUnit.MILLISECONDS);
 				if ("OK".equals(set)) {
 					this.renewedAt = now;
-					this.leading = true;
-					logger.info("Instance " + this.instanceId + " leads the cluster");
-					this.listener.leading();
+					this.acquiredAt = now;
+					this.holding = true;
 				}
 			}
-			String current = this.leading ? this.instanceId
+			if (this.holding && !this.leading && now - this.acquiredAt >= this.lease.toNanos()) {
+				this.leading = true;
+				logger.info("Instance " + this.instanceId + " leads the cluster");
+				this.listener.leading();
+			}
+			String current = this.holding ? this.instanceId
 					: commands.get(ClusterBus.LEADER_KEY).get(timeout, TimeUnit.MILLISECONDS);
 			commands.pexpire(ClusterBus.edgeStream(this.instanceId), this.lease.multipliedBy(3).toMillis());
 			commands.set(ClusterBus.aliveKey(this.instanceId), "1", SetArgs.Builder.px(this.lease.toMillis()))
@@ -141,18 +150,22 @@ final class Leadership implements SmartLifecycle {
 				logger.warn("Redis is unreachable: " + ex);
 			}
 			this.redisReachable = false;
-			// Two thirds of the lease since Redis last confirmed it: step down before another instance
-			// could take it over, which it cannot before the whole lease has passed.
-			if (this.leading && System.nanoTime() - this.renewedAt > this.lease.toNanos() * 2 / 3) {
-				stepDown("Redis is unreachable");
+			// Two thirds of the lease since Redis last confirmed it: let go before another instance
+			// could have taken it over and served, which it cannot before a whole lease has passed.
+			if (this.holding && System.nanoTime() - this.renewedAt > this.lease.toNanos() * 2 / 3) {
+				letGo("Redis is unreachable");
 			}
 		}
 	}
 
-	private void stepDown(String why) {
-		this.leading = false;
-		logger.warn("Instance " + this.instanceId + " no longer leads the cluster: " + why);
-		this.listener.steppedDown();
+	/** No longer holds the lease: stops serving first, so that nobody else serves before it stopped. */
+	private void letGo(String why) {
+		this.holding = false;
+		if (this.leading) {
+			this.leading = false;
+			logger.warn("Instance " + this.instanceId + " no longer leads the cluster: " + why);
+			this.listener.steppedDown();
+		}
 	}
 
 	private void seen(String current) {
@@ -177,20 +190,12 @@ final class Leadership implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.timer;
-		this.timer = null;
-		if (executor == null) {
+		if (!stopBeating()) {
 			return;
 		}
-		executor.shutdownNow();
-		try {
-			executor.awaitTermination(5, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		if (this.leading) {
-			// Hand the line over at once rather than after the lease.
+		if (this.holding) {
+			// Stop serving, then hand the lease over at once rather than after it runs out.
+			letGo("it is stopping");
 			try {
 				this.bus.commands()
 					.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
@@ -200,8 +205,28 @@ final class Leadership implements SmartLifecycle {
 			catch (Exception ex) {
 				// The lease runs out by itself.
 			}
-			stepDown("it is stopping");
 		}
+	}
+
+	/** Stops beating, as a crashed process would, without handing the lease over; for tests. */
+	void stopWithoutHandOver() {
+		stopBeating();
+	}
+
+	private boolean stopBeating() {
+		ScheduledExecutorService executor = this.timer;
+		this.timer = null;
+		if (executor == null) {
+			return false;
+		}
+		executor.shutdownNow();
+		try {
+			executor.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return true;
 	}
 
 	@Override
