@@ -1,6 +1,5 @@
 package dev.webphone.cluster;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import dev.webphone.support.LocalServers;
 
 /**
  * A real HAProxy (Debian package {@code haproxy}) on a free loopback port in front of several
@@ -42,7 +43,7 @@ public final class Haproxy implements AutoCloseable {
 
 	/** Skips the calling test when HAProxy is missing, loudly, unless {@code CI=true}, where it fails. */
 	public static void requireInstalled() {
-		RedisServer.Executables.require("haproxy", "apt-get install -y haproxy");
+		LocalServers.require(LocalServers.executable("haproxy") != null, "haproxy - apt-get install -y haproxy");
 	}
 
 	/**
@@ -60,7 +61,7 @@ public final class Haproxy implements AutoCloseable {
 			Path config = directory.resolve("haproxy.cfg");
 			Files.writeString(config, config(port, backendPorts));
 			Path log = directory.resolve("haproxy.log");
-			Path haproxy = RedisServer.Executables.find("haproxy");
+			Path haproxy = LocalServers.executable("haproxy");
 			Process process = new ProcessBuilder(List.of(haproxy.toString(), "-db", "-f", config.toString()))
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -151,21 +152,7 @@ public final class Haproxy implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		try (var files = Files.walk(this.directory)) {
-			files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).map(Path::toFile).forEach(File::delete);
-		}
-		catch (IOException ex) {
-			// A left-over temp directory is harmless.
-		}
+		LocalServers.stop(this.process, this.directory);
 	}
 
 }

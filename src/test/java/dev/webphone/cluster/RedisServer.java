@@ -1,6 +1,5 @@
 package dev.webphone.cluster;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,8 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import dev.webphone.support.LocalServers;
 
 /**
  * A real {@code redis-server} (Debian package {@code redis-server}) on a free loopback port, started
@@ -49,7 +47,7 @@ public final class RedisServer implements AutoCloseable {
 
 	/** Whether {@code redis-server} is on the {@code PATH}. */
 	public static boolean isInstalled() {
-		return Executables.find("redis-server") != null;
+		return LocalServers.executable("redis-server") != null;
 	}
 
 	/**
@@ -57,7 +55,7 @@ public final class RedisServer implements AutoCloseable {
 	 * there a missing one is a broken set-up and fails the test.
 	 */
 	public static void requireInstalled() {
-		Executables.require("redis-server", "apt-get install -y redis-server");
+		LocalServers.require(isInstalled(), "redis-server - apt-get install -y redis-server");
 	}
 
 	/** Starts an empty Redis and waits until it answers {@code PING}. */
@@ -164,61 +162,7 @@ public final class RedisServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		if (this.process != null) {
-			this.process.destroy();
-			try {
-				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-					this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		try (var files = Files.walk(this.directory)) {
-			files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).map(Path::toFile).forEach(File::delete);
-		}
-		catch (IOException ex) {
-			// A left-over temp directory is harmless.
-		}
-	}
-
-	/** Finding the servers tests start on the {@code PATH}. */
-	static final class Executables {
-
-		private Executables() {
-		}
-
-		static Path find(String name) {
-			String path = System.getenv("PATH");
-			for (String directory : ((path != null) ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
-				.split(File.pathSeparator)) {
-				Path candidate = Path.of(directory, name);
-				if (Files.isExecutable(candidate)) {
-					return candidate;
-				}
-			}
-			for (String directory : List.of("/usr/sbin", "/sbin")) {
-				Path candidate = Path.of(directory, name);
-				if (Files.isExecutable(candidate)) {
-					return candidate;
-				}
-			}
-			return null;
-		}
-
-		static void require(String name, String install) {
-			if (find(name) != null) {
-				return;
-			}
-			String message = name + " is not installed: " + install;
-			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-				Assertions.fail(message);
-			}
-			System.err.println("WARNING: SKIPPING TEST: " + message);
-			Assumptions.abort(message);
-		}
-
+		LocalServers.stop(this.process, this.directory);
 	}
 
 }

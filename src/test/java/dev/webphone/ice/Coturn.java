@@ -1,6 +1,5 @@
 package dev.webphone.ice;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -23,8 +22,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import dev.webphone.support.LocalServers;
 
 /**
  * A real coturn {@code turnserver} on the loopback interface for tests, accepting TURN REST
@@ -70,7 +68,7 @@ public final class Coturn implements AutoCloseable {
 	 * on the {@code PATH}.
 	 */
 	public static boolean isInstalled() {
-		return executable("turnserver") != null && executable("turnutils_uclient") != null;
+		return LocalServers.executable("turnserver") != null && LocalServers.executable("turnutils_uclient") != null;
 	}
 
 	/**
@@ -78,16 +76,7 @@ public final class Coturn implements AutoCloseable {
 	 * coturn, so there a missing one is a broken set-up and fails the test.
 	 */
 	public static void requireInstalled() {
-		if (isInstalled()) {
-			return;
-		}
-		String message = "coturn is not installed (turnserver/turnutils_uclient not on PATH): "
-				+ "apt-get install -y coturn";
-		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-			Assertions.fail(message);
-		}
-		System.err.println("WARNING: SKIPPING TEST: " + message);
-		Assumptions.abort(message);
+		LocalServers.require(isInstalled(), "coturn (turnserver, turnutils_uclient) - apt-get install -y coturn");
 	}
 
 	/**
@@ -212,21 +201,7 @@ public final class Coturn implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		try (var files = Files.walk(this.directory)) {
-			files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).map(Path::toFile).forEach(File::delete);
-		}
-		catch (IOException ex) {
-			// A left-over temp directory is harmless.
-		}
+		LocalServers.stop(this.process, this.directory);
 	}
 
 	private void awaitListening() {
@@ -319,17 +294,6 @@ public final class Coturn implements AutoCloseable {
 			}
 		}
 		throw new IllegalStateException("no free UDP port range of " + size + " on " + HOST);
-	}
-
-	private static Path executable(String name) {
-		String path = System.getenv("PATH");
-		for (String directory : ((path != null) ? path : "/usr/local/bin:/usr/bin:/bin").split(File.pathSeparator)) {
-			Path candidate = Path.of(directory, name);
-			if (Files.isExecutable(candidate)) {
-				return candidate;
-			}
-		}
-		return null;
 	}
 
 	/**
