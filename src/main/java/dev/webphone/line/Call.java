@@ -10,6 +10,12 @@ package dev.webphone.line;
  * for the callee the same id, unless the callee dialled the caller at the same moment and the two
  * attempts were merged into this call ({@link #dialBack}).
  *
+ * <p>The parties of a call never change. A forward or transfer replaces the call by a {@link #reseated}
+ * one between the party that stays and the target; the party that stays knows both by the same id,
+ * and both are the {@link #sameConversation same conversation}. So whoever read a client's call before taking
+ * the monitors finds, once it holds them, either that call still the client's, or a call that
+ * continues it (and may follow it to its parties), or neither.
+ *
  * <p>Not thread-safe: the {@link Switchboard} holds the monitors of both parties while it calls any
  * method that changes a call.
  */
@@ -31,6 +37,11 @@ final class Call {
 
 	private String calleeLegId;
 
+	private final CallType type;
+
+	/** The same object for a call and every call that re-seats it: what a party sees as one call. */
+	private final Object lineage;
+
 	private final long startedNanos;
 
 	/** {@code null} until the dial has been applied. */
@@ -41,12 +52,25 @@ final class Call {
 	 * @param dialledNumber the number the caller dialled (after the default route)
 	 * @param callId the id the caller chose
 	 */
+	Call(Client caller, Client callee, String dialledNumber, String callId, CallType type) {
+		this(caller, callee, dialledNumber, callId, type, new Object(), null);
+	}
+
+	/** An audio call, for the tests of the state machine, where the type plays no part. */
 	Call(Client caller, Client callee, String dialledNumber, String callId) {
+		this(caller, callee, dialledNumber, callId, CallType.AUDIO);
+	}
+
+	private Call(Client caller, Client callee, String dialledNumber, String callId, CallType type, Object lineage,
+			CallState state) {
 		this.caller = caller;
 		this.callee = callee;
 		this.dialledNumber = dialledNumber;
 		this.callerLegId = callId;
 		this.calleeLegId = callId;
+		this.type = type;
+		this.lineage = lineage;
+		this.state = state;
 		this.startedNanos = System.nanoTime();
 	}
 
@@ -72,6 +96,28 @@ final class Call {
 		CallTransition transition = apply(CallEvent.DIAL_BACK, Role.CALLEE);
 		this.calleeLegId = calleeDialId;
 		return transition;
+	}
+
+	/**
+	 * The call that goes on after {@code transition}, a forward or transfer just applied to this one:
+	 * {@code staying}, a party of this call, now calls {@code target} under the id it knew this call by,
+	 * and the target knows it by the same id. Its state is the transition's state after; it rings from
+	 * now on, so its ring time-out starts now.
+	 * @param targetNumber the number the target was reached by, which the staying party is told
+	 */
+	Call reseated(CallTransition transition, Client staying, Client target, String targetNumber) {
+		if (!transition.reseats() || this.state != transition.to) {
+			throw new IllegalStateException(transition + " has not just re-seated " + this);
+		}
+		return new Call(staying, target, targetNumber, legIdOf(staying), this.type, this.lineage, transition.to);
+	}
+
+	/**
+	 * Whether this call and {@code other} are one conversation for the party that stayed: the same
+	 * call, or one re-seated from the other (directly or not).
+	 */
+	boolean sameConversation(Call other) {
+		return this.lineage == other.lineage;
 	}
 
 	Role roleOf(Client client) {
@@ -112,6 +158,10 @@ final class Call {
 
 	Client callee() {
 		return this.callee;
+	}
+
+	CallType type() {
+		return this.type;
 	}
 
 	/** The state, {@code null} before the dial has been applied. */

@@ -40,6 +40,18 @@ enum CallEvent {
 	DISCONNECT,
 
 	/** The line's ring time-out passed while the call was ringing. */
-	RING_TIMEOUT
+	RING_TIMEOUT,
+
+	/**
+	 * The callee of a ringing call sends it on to another number: the caller rings there, and the
+	 * callee is done with it.
+	 */
+	FORWARD,
+
+	/**
+	 * A party of a connected call sends the other party on to another number (a blind transfer): the
+	 * other party rings there, and the party that transferred it is done with the call.
+	 */
+	TRANSFER
 
 }

@@ -9,10 +9,12 @@ import static dev.webphone.line.CallEvent.DIAL_BACK;
 import static dev.webphone.line.CallEvent.DIAL_BUSY;
 import static dev.webphone.line.CallEvent.DIAL_NOT_FOUND;
 import static dev.webphone.line.CallEvent.DISCONNECT;
+import static dev.webphone.line.CallEvent.FORWARD;
 import static dev.webphone.line.CallEvent.HANG_UP;
 import static dev.webphone.line.CallEvent.PUT_ON_HOLD;
 import static dev.webphone.line.CallEvent.RING_TIMEOUT;
 import static dev.webphone.line.CallEvent.TAKE_OFF_HOLD;
+import static dev.webphone.line.CallEvent.TRANSFER;
 import static dev.webphone.line.CallState.BUSY;
 import static dev.webphone.line.CallState.COMPLETED;
 import static dev.webphone.line.CallState.HOLD;
@@ -28,10 +30,16 @@ import static dev.webphone.line.CallState.RINGING;
  * Every move not listed is illegal.
  *
  * <p>Columns: the state before ({@code null}: a dial, before the call has a state), the event, who
- * does it ({@code null}: the line's ring timer), the state after, what the callee is told
- * ({@code null}: nothing; {@code RINGING} is told as {@code incoming}), and what the callee is told
- * under the id it knew the call by until then, when the move gives it a new one ({@code null}: no new
- * id). The caller is always told the state after.
+ * does it ({@code null}: the line's ring timer), the state after, what the caller is told (the state
+ * after, except where a row says otherwise), what the callee is told ({@code null}: nothing;
+ * {@code RINGING} is told as {@code incoming}), and what the callee is told under the id it knew the
+ * call by until then, when the move gives it a new one ({@code null}: no new id).
+ *
+ * <p>A forward or a transfer ({@link #reseats() re-seats} the call): the party that moves leaves it
+ * and hears what its column says ({@code COMPLETED}); the other party stays, under the id it knows the
+ * call by, and hears the state after ({@code RINGING}) with the target as its new other party; the
+ * target becomes the callee of the call and hears the state after too, as {@code incoming}. Who
+ * stays is the caller from then on: the target answers it.
  */
 enum CallTransition {
 
@@ -106,7 +114,25 @@ enum CallTransition {
 	CALLER_LEFT_ON_HOLD(HOLD, DISCONNECT, Role.CALLER, COMPLETED, COMPLETED, null),
 
 	/** The callee's connection is gone while the call is held. */
-	CALLEE_LEFT_ON_HOLD(HOLD, DISCONNECT, Role.CALLEE, COMPLETED, COMPLETED, null);
+	CALLEE_LEFT_ON_HOLD(HOLD, DISCONNECT, Role.CALLEE, COMPLETED, COMPLETED, null),
+
+	/**
+	 * The callee sends the ringing call on to another number: the caller rings there, and the callee
+	 * is done with it.
+	 */
+	FORWARDED(RINGING, FORWARD, Role.CALLEE, RINGING, RINGING, COMPLETED, null),
+
+	/**
+	 * The caller transfers the callee to another number: the callee rings there, and the caller is
+	 * done with the call.
+	 */
+	TRANSFERRED_BY_CALLER(IN_CALL, TRANSFER, Role.CALLER, RINGING, COMPLETED, RINGING, null),
+
+	/**
+	 * The callee transfers the caller to another number: the caller rings there, and the callee is
+	 * done with the call.
+	 */
+	TRANSFERRED_BY_CALLEE(IN_CALL, TRANSFER, Role.CALLEE, RINGING, RINGING, COMPLETED, null);
 
 	final CallState from;
 
@@ -116,16 +142,25 @@ enum CallTransition {
 
 	final CallState to;
 
+	final CallState callerHears;
+
 	final CallState calleeHears;
 
 	final CallState calleeOldIdHears;
 
+	/** A row whose caller hears the state after. */
 	CallTransition(CallState from, CallEvent event, Role by, CallState to, CallState calleeHears,
 			CallState calleeOldIdHears) {
+		this(from, event, by, to, to, calleeHears, calleeOldIdHears);
+	}
+
+	CallTransition(CallState from, CallEvent event, Role by, CallState to, CallState callerHears,
+			CallState calleeHears, CallState calleeOldIdHears) {
 		this.from = from;
 		this.event = event;
 		this.by = by;
 		this.to = to;
+		this.callerHears = callerHears;
 		this.calleeHears = calleeHears;
 		this.calleeOldIdHears = calleeOldIdHears;
 	}
@@ -148,7 +183,15 @@ enum CallTransition {
 
 	/** What {@code role} is told of this move under the call's current id, {@code null} for nothing. */
 	CallState heardBy(Role role) {
-		return (role == Role.CALLER) ? this.to : this.calleeHears;
+		return (role == Role.CALLER) ? this.callerHears : this.calleeHears;
+	}
+
+	/**
+	 * Whether the move re-seats the call (a forward or a transfer): the party that made it leaves, the
+	 * other stays and now calls a third client.
+	 */
+	boolean reseats() {
+		return this.event == FORWARD || this.event == TRANSFER;
 	}
 
 }

@@ -34,6 +34,16 @@ public interface ClientChannel {
 	void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer);
 
 	/**
+	 * One of this client's calls was forwarded or transferred. To the party that did it the call is
+	 * over ({@code COMPLETED}); to the party that stays it goes on under the same id, {@code RINGING}
+	 * at its new other party.
+	 * @param callId this client's own id of the call
+	 * @param otherParty the other party now: the target for the party that stays, the party it left for
+	 * the one that did it
+	 */
+	void redirected(String callId, CallState state, String otherParty, Redirect how);
+
+	/**
 	 * The other party of a connected call sent a session description or ICE candidate.
 	 * @param callId this client's own id of the call
 	 */

@@ -17,7 +17,19 @@ public final class Refusal extends RuntimeException {
 		 * The call's state does not allow the request (answering a connected call, negotiating media
 		 * before an answer), or the client is in another call already.
 		 */
-		NOT_NOW
+		NOT_NOW,
+
+		/** The client a call was to be forwarded or transferred to is in a call. */
+		TARGET_BUSY,
+
+		/** No client online has the number a call was to be forwarded or transferred to. */
+		TARGET_NOT_FOUND,
+
+		/**
+		 * A call was to be forwarded or transferred to one of its own parties: the client itself or the
+		 * other party.
+		 */
+		INVALID_TARGET
 
 	}
 

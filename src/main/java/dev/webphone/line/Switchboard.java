@@ -1,6 +1,7 @@
 package dev.webphone.line;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +24,13 @@ import org.springframework.stereotype.Service;
  * The embedded phone system: lets clients join lines, routes their calls and relays their WebRTC
  * negotiation to the other party of a call.
  *
- * <p>Every change to a call happens while both parties' monitors are held (taken in a fixed order,
- * so two calls never deadlock); there is no lock shared by unrelated calls. What the change means for
- * each client, refusals included, is posted to that client's {@link Mailbox} while the monitors are
- * held, and sent once they are released: each client hears everything in the order it was decided.
+ * <p>Every change to a call happens while both parties' monitors are held, and a forward or transfer
+ * holds the target's too; monitors are always taken in one global order ({@link Client#order}), so
+ * no two decisions deadlock, and there is no lock shared by unrelated calls. A call and its parties
+ * are read before the monitors are taken and checked again once they are held: the call may have
+ * ended, or been re-seated to other parties, meanwhile. What the change means for each client,
+ * refusals included, is posted to that client's {@link Mailbox} while the monitors are held, and sent
+ * once they are released: each client hears everything in the order it was decided.
  */
 @Service
 @ConditionalOnEmbeddedLine
@@ -220,11 +224,7 @@ public class Switchboard implements DisposableBean {
 			call = client.call();
 		}
 		if (call != null) {
-			decide(call.caller(), call.callee(), (outbox) -> {
-				if (client.call() == call) {
-					change(call, CallEvent.DISCONNECT, call.roleOf(client), reason, outbox);
-				}
-			});
+			endCurrentCall(client, call, reason);
 		}
 		client.line().remove(client);
 		if (entered) {
@@ -241,14 +241,32 @@ public class Switchboard implements DisposableBean {
 		synchronized (client) {
 			call = client.call();
 		}
-		if (call == null) {
-			return;
+		if (call != null) {
+			endCurrentCall(client, call, reason);
 		}
-		decide(call.caller(), call.callee(), (outbox) -> {
-			if (client.call() == call) {
-				change(call, CallEvent.DISCONNECT, call.roleOf(client), reason, outbox);
-			}
-		});
+	}
+
+	/**
+	 * Ends {@code call}, which {@code client} was in, for its going away, following it to the parties
+	 * of the call that re-seated it if it was forwarded or transferred meanwhile: the client is the
+	 * party that stayed, and that call is still its own.
+	 */
+	private void endCurrentCall(Client client, Call call, String reason) {
+		Call current = call;
+		while (current != null) {
+			Call seen = current;
+			Call[] next = new Call[1];
+			decide(seen.caller(), seen.callee(), (outbox) -> {
+				Call now = client.call();
+				if (now == seen) {
+					change(seen, CallEvent.DISCONNECT, seen.roleOf(client), reason, outbox);
+				}
+				else if (now != null && now.sameConversation(seen)) {
+					next[0] = now;
+				}
+			});
+			current = next[0];
+		}
 	}
 
 	/**
@@ -344,7 +362,7 @@ public class Switchboard implements DisposableBean {
 			}
 			throw new Refusal(Refusal.Reason.NOT_NOW, "This client is already in a call", callId);
 		}
-		Call call = new Call(caller, callee, number, callId);
+		Call call = new Call(caller, callee, number, callId, type);
 		if (callee == null || callee.isGone()) {
 			change(call, CallEvent.DIAL_NOT_FOUND, Role.CALLER, number.isEmpty()
 					? "The dial plan of this line sends that number nowhere"
@@ -398,6 +416,103 @@ public class Switchboard implements DisposableBean {
 			}
 			requestChange(call, CallEvent.DECLINE, Role.CALLEE, "declined", callId, outbox);
 		});
+	}
+
+	/**
+	 * The callee sends its ringing call on to {@code target} (routed by the line's dial plan): the caller
+	 * rings there from now on, under the same call id, and the callee is done with the call
+	 * ({@code COMPLETED}). Refused, the call staying as it was, when the target is in a call, not
+	 * online, or a party of this call.
+	 */
+	public void forward(Client callee, String callId, String target) {
+		redirect(callee, callId, target, CallEvent.FORWARD, Redirect.FORWARDED);
+	}
+
+	/**
+	 * A party of a connected call sends the other party on to {@code target} (routed by the line's dial
+	 * plan), a blind transfer: the other party rings there from now on, under the same call id, and
+	 * the party that transferred it is done with the call ({@code COMPLETED}). Refused, the call
+	 * staying as it was, when the target is in a call, not online, or a party of this call.
+	 */
+	public void transfer(Client party, String callId, String target) {
+		redirect(party, callId, target, CallEvent.TRANSFER, Redirect.TRANSFERRED);
+	}
+
+	/**
+	 * Forwards or transfers: three clients change (the mover, the party that stays, the target), so all
+	 * three monitors are held, and the target is looked at again once they are.
+	 */
+	private void redirect(Client mover, String callId, String target, CallEvent event, Redirect how) {
+		Line line = mover.line();
+		String number = line.route(target);
+		Client found = number.isEmpty() ? null : line.find(number);
+		onCall(mover, callId, false, (call) -> (found != null) ? found : mover, (call, outbox) -> {
+			if (mover.isGone()) {
+				return;
+			}
+			Role role = call.roleOf(mover);
+			Client staying = call.otherParty(mover);
+			try {
+				CallTransition.of(call.state(), event, role);
+			}
+			catch (IllegalCallTransitionException ex) {
+				throw new Refusal(Refusal.Reason.NOT_NOW, (event == CallEvent.FORWARD)
+						? ((role == Role.CALLEE) ? "Only a ringing call can be forwarded; this one is " + call.state()
+								: "Only the called party can forward a call")
+						: "Only a connected call can be transferred; this one is " + call.state(), callId);
+			}
+			if (number.equals(mover.number()) || number.equals(staying.number())) {
+				throw new Refusal(Refusal.Reason.INVALID_TARGET, "The call cannot be "
+						+ ((event == CallEvent.FORWARD) ? "forwarded" : "transferred") + " to one of its own parties ("
+						+ number + ")", callId);
+			}
+			if (found == null || found.isGone() || line.find(number) != found) {
+				throw new Refusal(Refusal.Reason.TARGET_NOT_FOUND, number.isEmpty()
+						? "The dial plan of this line sends that number nowhere"
+						: "No client with number '" + number + "' is online", callId);
+			}
+			if (found.call() != null) {
+				throw new Refusal(Refusal.Reason.TARGET_BUSY, "The client with number '" + number + "' is in another call",
+						callId);
+			}
+			if (staying.isGone()) {
+				// Its leave is about to end the call; a call re-seated now would outlive it.
+				throw new Refusal(Refusal.Reason.NOT_NOW, "The other party has just left", callId);
+			}
+			reseat(call, event, role, staying, found, number, how, outbox);
+		});
+	}
+
+	/**
+	 * Applies a forward or transfer: the mover leaves, the call that goes on is between the party that
+	 * stays and the target, and each of the three hears what the table's row says.
+	 */
+	private void reseat(Call call, CallEvent event, Role moverRole, Client staying, Client target, String number,
+			Redirect how, Outbox outbox) {
+		CallState from = call.state();
+		CallTransition transition = call.apply(event, moverRole);
+		Call reseated = call.reseated(transition, staying, target, number);
+		Client mover = call.party(moverRole);
+		Role stayingRole = call.roleOf(staying);
+		this.ringTimers.stop(call);
+		mover.setCall(null);
+		staying.setCall(reseated);
+		target.setCall(reseated);
+		this.ringTimers.start(reseated);
+
+		String moverLeg = call.legId(moverRole);
+		String left = call.otherNumber(moverRole);
+		CallState moverHears = transition.heardBy(moverRole);
+		outbox.tell(mover, (channel) -> channel.redirected(moverLeg, moverHears, left, how));
+		String stayingLeg = reseated.legId(Role.CALLER);
+		CallState stayingHears = transition.heardBy(stayingRole);
+		outbox.tell(staying, (channel) -> channel.redirected(stayingLeg, stayingHears, number, how));
+		// The target hears the state after as the callee of a dial does: as the incoming call.
+		outbox.tell(target, (channel) -> channel.incoming(reseated.legId(Role.CALLEE), staying.number(),
+				reseated.type(), staying.properties()));
+		Duration sinceDial = Duration.ofNanos(System.nanoTime() - call.startedNanos());
+		String lineName = staying.lineName();
+		this.observers.forEach((observer) -> observer.callStateChanged(lineName, from, transition.to, sinceDial));
 	}
 
 	/**
@@ -461,21 +576,46 @@ public class Switchboard implements DisposableBean {
 		});
 	}
 
+	/**
+	 * Runs {@code action} on the client's call {@code callId} with the monitors of its parties held. A
+	 * call forwarded or transferred meanwhile, with the client the party that stays, is followed to its
+	 * new parties; the client knows it by the same id.
+	 */
 	private void onCall(Client client, String callId, boolean ignoreUnknown, CallAction action) {
-		Call call;
-		synchronized (client) {
-			call = client.call();
+		onCall(client, callId, ignoreUnknown, (call) -> client, action);
+	}
+
+	/**
+	 * As {@link #onCall(Client, String, boolean, CallAction)}, holding the monitor of a third client
+	 * too, which {@code third} picks for the call as it was read ({@code client} itself for none).
+	 */
+	private void onCall(Client client, String callId, boolean ignoreUnknown, Function<Call, Client> third,
+			CallAction action) {
+		while (true) {
+			Call call;
+			synchronized (client) {
+				call = client.call();
+			}
+			Client other = (call != null) ? call.otherParty(client) : client;
+			Client extra = (call != null) ? third.apply(call) : client;
+			boolean[] reseated = new boolean[1];
+			decide(client, List.of(client, other, extra), (outbox) -> {
+				Call now = client.call();
+				if (call != null && now == call && callId.equals(call.legIdOf(client))) {
+					action.apply(call, outbox);
+				}
+				else if (call != null && now != null && now != call && now.sameConversation(call)) {
+					reseated[0] = true;
+				}
+				else if (!ignoreUnknown) {
+					throw new Refusal(Refusal.Reason.NO_SUCH_CALL, "This client has no call '" + callId + "'",
+							callId);
+				}
+			});
+			if (!reseated[0]) {
+				return;
+			}
 		}
-		Client other = (call != null) ? call.otherParty(client) : client;
-		decide(client, client, other, (outbox) -> {
-			if (call != null && client.call() == call && callId.equals(call.legIdOf(client))) {
-				action.apply(call, outbox);
-			}
-			else if (!ignoreUnknown) {
-				throw new Refusal(Refusal.Reason.NO_SUCH_CALL, "This client has no call '" + callId + "'",
-						callId);
-			}
-		});
 	}
 
 	private void requestChange(Call call, CallEvent event, Role by, String reason, String callId, Outbox outbox) {
@@ -489,7 +629,8 @@ public class Switchboard implements DisposableBean {
 
 	private void ringTimedOut(Call call) {
 		decide(call.caller(), call.callee(), (outbox) -> {
-			if (call.state() == CallState.RINGING) {
+			// A forward replaced the call by one that rings afresh: that one has a time-out of its own.
+			if (call.state() == CallState.RINGING && call.caller().call() == call) {
 				change(call, CallEvent.RING_TIMEOUT, null, "no answer", outbox);
 			}
 		});
@@ -501,8 +642,13 @@ public class Switchboard implements DisposableBean {
 	 * posted to it like any other message, so that it too arrives in the order it was decided.
 	 */
 	private static void decide(Client requester, Client a, Client b, Consumer<Outbox> decision) {
+		decide(requester, List.of(a, b), decision);
+	}
+
+	/** As {@link #decide(Client, Client, Client, Consumer)}, holding the monitors of all {@code clients}. */
+	private static void decide(Client requester, List<Client> clients, Consumer<Outbox> decision) {
 		Outbox outbox = new Outbox();
-		lockBoth(a, b, () -> {
+		lockAll(clients, () -> {
 			try {
 				decision.accept(outbox);
 			}
@@ -515,7 +661,7 @@ public class Switchboard implements DisposableBean {
 
 	private static void decide(Client a, Client b, Consumer<Outbox> decision) {
 		Outbox outbox = new Outbox();
-		lockBoth(a, b, () -> decision.accept(outbox));
+		lockAll(List.of(a, b), () -> decision.accept(outbox));
 		outbox.deliver();
 	}
 
@@ -559,14 +705,26 @@ public class Switchboard implements DisposableBean {
 		return this.ringTimers.ringingCount();
 	}
 
-	/** Runs {@code action} holding both clients' monitors, always taken in the same order. */
-	private static void lockBoth(Client a, Client b, Runnable action) {
-		Client first = (a.order < b.order) ? a : b;
-		Client second = (first == a) ? b : a;
-		synchronized (first) {
-			synchronized (second) {
-				action.run();
-			}
+	/**
+	 * Runs {@code action} holding the monitors of all {@code clients} (a client named twice is locked
+	 * once), always taken in ascending {@link Client#order}: any two decisions take the monitors they
+	 * share in the same order, so none waits for another in a cycle.
+	 */
+	private static void lockAll(List<Client> clients, Runnable action) {
+		List<Client> ordered = clients.stream()
+			.distinct()
+			.sorted(Comparator.comparingLong((Client client) -> client.order))
+			.toList();
+		lockFrom(ordered, 0, action);
+	}
+
+	private static void lockFrom(List<Client> ordered, int index, Runnable action) {
+		if (index == ordered.size()) {
+			action.run();
+			return;
+		}
+		synchronized (ordered.get(index)) {
+			lockFrom(ordered, index + 1, action);
 		}
 	}
 

@@ -18,6 +18,8 @@ import dev.webphone.line.CallType;
 		@JsonSubTypes.Type(value = ClientMessage.Accept.class, name = "accept"),
 		@JsonSubTypes.Type(value = ClientMessage.Reject.class, name = "reject"),
 		@JsonSubTypes.Type(value = ClientMessage.HangUp.class, name = "hangup"),
+		@JsonSubTypes.Type(value = ClientMessage.Forward.class, name = "forward"),
+		@JsonSubTypes.Type(value = ClientMessage.Transfer.class, name = "transfer"),
 		@JsonSubTypes.Type(value = ClientMessage.Watch.class, name = "watch"),
 		@JsonSubTypes.Type(value = ClientMessage.Hold.class, name = "hold"),
 		@JsonSubTypes.Type(value = ClientMessage.Unhold.class, name = "unhold"),
@@ -26,8 +28,8 @@ import dev.webphone.line.CallType;
 		@JsonSubTypes.Type(value = Negotiation.Sdp.class, name = "sdp"),
 		@JsonSubTypes.Type(value = Negotiation.Ice.class, name = "ice") })
 sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Resume, ClientMessage.Dial,
-		ClientMessage.Accept, ClientMessage.Reject, ClientMessage.HangUp, ClientMessage.Watch, ClientMessage.Hold,
-		ClientMessage.Unhold, Negotiation, CallMessage {
+		ClientMessage.Accept, ClientMessage.Reject, ClientMessage.HangUp, ClientMessage.Forward, ClientMessage.Transfer,
+		ClientMessage.Watch, ClientMessage.Hold, ClientMessage.Unhold, Negotiation, CallMessage {
 
 	/**
 	 * Join a line, showing {@code properties} to its other clients; as the extension {@code extension}
@@ -126,6 +128,33 @@ sealed interface ClientMessage permits ClientMessage.Connect, ClientMessage.Resu
 
 		public Unhold {
 			callId = Fields.callId(callId);
+		}
+
+	}
+
+	/**
+	 * Send a ringing incoming call on to {@code to} (routed by the line's dial plan, as a dial is; empty:
+	 * the default route): the caller rings there instead.
+	 */
+	record Forward(String callId, String to) implements ClientMessage {
+
+		public Forward {
+			callId = Fields.callId(callId);
+			to = Fields.text("to", to, 64, true);
+		}
+
+	}
+
+	/**
+	 * Send the other party of a connected call on to {@code to} (routed by the line's dial plan, as a
+	 * dial is; empty: the default route), a blind transfer: the other party rings there, and this
+	 * client leaves the call.
+	 */
+	record Transfer(String callId, String to) implements ClientMessage {
+
+		public Transfer {
+			callId = Fields.callId(callId);
+			to = Fields.text("to", to, 64, true);
 		}
 
 	}

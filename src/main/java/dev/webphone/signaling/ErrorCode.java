@@ -24,6 +24,21 @@ public enum ErrorCode {
 	INVALID_STATE,
 
 	/** More messages than the per-connection rate allows. */
-	RATE_LIMITED
+	RATE_LIMITED,
+
+	/** The client a call was to be forwarded or transferred to is in another call; the call stays as it was. */
+	BUSY,
+
+	/**
+	 * No client online has the number a call was to be forwarded or transferred to (or the dial plan
+	 * sends it nowhere); the call stays as it was.
+	 */
+	NOT_FOUND,
+
+	/**
+	 * A call was to be forwarded or transferred to one of its own parties (the client itself or the
+	 * other party); the call stays as it was.
+	 */
+	INVALID_TARGET
 
 }

@@ -14,6 +14,7 @@ import dev.webphone.line.ClientChannel;
 import dev.webphone.line.MediaSignal;
 import dev.webphone.line.PartyMessage;
 import dev.webphone.line.PresenceFrame;
+import dev.webphone.line.Redirect;
 import dev.webphone.line.Refusal;
 import dev.webphone.line.Resumed;
 
@@ -252,6 +253,11 @@ final class ResumableClient implements ClientChannel {
 	@Override
 	public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
 		deliver((to) -> to.callState(callId, state, otherParty, reason, offerer), true);
+	}
+
+	@Override
+	public void redirected(String callId, CallState state, String otherParty, Redirect how) {
+		deliver((to) -> to.redirected(callId, state, otherParty, how), true);
 	}
 
 	/** Negotiation is not held: an ICE restart after the resume replaces whatever was said meanwhile. */

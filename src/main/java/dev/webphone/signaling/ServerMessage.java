@@ -89,10 +89,20 @@ sealed interface ServerMessage permits ServerMessage.AccessGranted, ServerMessag
 			implements ServerMessage {
 	}
 
-	/** A call of this client changed state. */
+	/**
+	 * A call of this client changed state, or (with {@code redirect}) was forwarded or transferred: for
+	 * the party that did it the call is over, for the party that stays {@code otherParty} is new.
+	 * @param redirect {@link #FORWARDED} or {@link #TRANSFERRED} after a forward or transfer, else
+	 * {@code null}; set by the server alone, unlike {@code reason}, which may quote the other party
+	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record CallStateChanged(String callId, CallState state, String otherParty, String reason, Boolean offerer)
-			implements ServerMessage {
+	record CallStateChanged(String callId, CallState state, String otherParty, String reason, Boolean offerer,
+			String redirect) implements ServerMessage {
+
+		static final String FORWARDED = "forwarded";
+
+		static final String TRANSFERRED = "transferred";
+
 	}
 
 	/** The client's last message was refused; nothing else changed. */

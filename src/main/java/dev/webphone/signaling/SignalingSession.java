@@ -14,6 +14,7 @@ import dev.webphone.line.Client;
 import dev.webphone.line.MediaSignal;
 import dev.webphone.line.PartyMessage;
 import dev.webphone.line.PresenceFrame;
+import dev.webphone.line.Redirect;
 import dev.webphone.line.Refusal;
 import dev.webphone.line.Resumed;
 import dev.webphone.line.Switchboard;
@@ -131,6 +132,12 @@ public final class SignalingSession {
 		}
 		else if (message instanceof ClientMessage.HangUp hangUp) {
 			this.switchboard.hangUp(joined, hangUp.callId(), hangUp.reason());
+		}
+		else if (message instanceof ClientMessage.Forward forward) {
+			this.switchboard.forward(joined, forward.callId(), forward.to());
+		}
+		else if (message instanceof ClientMessage.Transfer transfer) {
+			this.switchboard.transfer(joined, transfer.callId(), transfer.to());
 		}
 		else if (message instanceof ClientMessage.Watch watch) {
 			this.switchboard.watch(joined, watch.numbers());
@@ -286,7 +293,15 @@ public final class SignalingSession {
 	}
 
 	void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
-		send(new ServerMessage.CallStateChanged(callId, state, otherParty, reason, offerer));
+		send(new ServerMessage.CallStateChanged(callId, state, otherParty, reason, offerer, null));
+	}
+
+	void redirected(String callId, CallState state, String otherParty, Redirect how) {
+		String word = switch (how) {
+			case FORWARDED -> ServerMessage.CallStateChanged.FORWARDED;
+			case TRANSFERRED -> ServerMessage.CallStateChanged.TRANSFERRED;
+		};
+		send(new ServerMessage.CallStateChanged(callId, state, otherParty, word, null, word));
 	}
 
 	void signal(String callId, MediaSignal signal) {
@@ -301,6 +316,9 @@ public final class SignalingSession {
 		ErrorCode code = switch (refusal.reason()) {
 			case NO_SUCH_CALL -> ErrorCode.UNKNOWN_CALL;
 			case NOT_NOW -> ErrorCode.INVALID_STATE;
+			case TARGET_BUSY -> ErrorCode.BUSY;
+			case TARGET_NOT_FOUND -> ErrorCode.NOT_FOUND;
+			case INVALID_TARGET -> ErrorCode.INVALID_TARGET;
 		};
 		error(new SignalingException(code, refusal.getMessage(), refusal.callId()));
 	}

@@ -21,33 +21,40 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class CallTests {
 
 	/**
-	 * Every legal move, (from, event, by), to "state after / what the callee hears / what the callee
-	 * hears under its old id"; written out here independently of {@link CallTransition}.
+	 * Every legal move, (from, event, by), to "state after / what the caller hears / what the callee
+	 * hears / what the callee hears under its old id"; written out here independently of
+	 * {@link CallTransition}.
 	 */
 	private static final Map<String, String> LEGAL = Map.ofEntries(
-			Map.entry(key(null, CallEvent.DIAL, Role.CALLER), "RINGING/RINGING/null"),
-			Map.entry(key(null, CallEvent.DIAL_BUSY, Role.CALLER), "BUSY/null/null"),
-			Map.entry(key(null, CallEvent.DIAL_NOT_FOUND, Role.CALLER), "NOT_FOUND/null/null"),
-			Map.entry(key(CallState.RINGING, CallEvent.ANSWER, Role.CALLEE), "IN_CALL/IN_CALL/null"),
-			Map.entry(key(CallState.RINGING, CallEvent.DIAL_BACK, Role.CALLEE), "IN_CALL/IN_CALL/COMPLETED"),
-			Map.entry(key(CallState.RINGING, CallEvent.DECLINE, Role.CALLEE), "REJECTED/COMPLETED/null"),
-			Map.entry(key(CallState.RINGING, CallEvent.HANG_UP, Role.CALLEE), "REJECTED/COMPLETED/null"),
-			Map.entry(key(CallState.RINGING, CallEvent.HANG_UP, Role.CALLER), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.RINGING, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.RINGING, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.RINGING, CallEvent.RING_TIMEOUT, null), "NOT_ANSWERED/NOT_ANSWERED/null"),
-			Map.entry(key(CallState.IN_CALL, CallEvent.HANG_UP, Role.CALLER), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.IN_CALL, CallEvent.HANG_UP, Role.CALLEE), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.IN_CALL, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.IN_CALL, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.IN_CALL, CallEvent.PUT_ON_HOLD, Role.CALLER), "HOLD/HOLD/null"),
-			Map.entry(key(CallState.IN_CALL, CallEvent.PUT_ON_HOLD, Role.CALLEE), "HOLD/HOLD/null"),
-			Map.entry(key(CallState.HOLD, CallEvent.TAKE_OFF_HOLD, Role.CALLER), "IN_CALL/IN_CALL/null"),
-			Map.entry(key(CallState.HOLD, CallEvent.TAKE_OFF_HOLD, Role.CALLEE), "IN_CALL/IN_CALL/null"),
-			Map.entry(key(CallState.HOLD, CallEvent.HANG_UP, Role.CALLER), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.HOLD, CallEvent.HANG_UP, Role.CALLEE), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.HOLD, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/null"),
-			Map.entry(key(CallState.HOLD, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/null"));
+			Map.entry(key(null, CallEvent.DIAL, Role.CALLER), "RINGING/RINGING/RINGING/null"),
+			Map.entry(key(null, CallEvent.DIAL_BUSY, Role.CALLER), "BUSY/BUSY/null/null"),
+			Map.entry(key(null, CallEvent.DIAL_NOT_FOUND, Role.CALLER), "NOT_FOUND/NOT_FOUND/null/null"),
+			Map.entry(key(CallState.RINGING, CallEvent.ANSWER, Role.CALLEE), "IN_CALL/IN_CALL/IN_CALL/null"),
+			Map.entry(key(CallState.RINGING, CallEvent.DIAL_BACK, Role.CALLEE), "IN_CALL/IN_CALL/IN_CALL/COMPLETED"),
+			Map.entry(key(CallState.RINGING, CallEvent.DECLINE, Role.CALLEE), "REJECTED/REJECTED/COMPLETED/null"),
+			Map.entry(key(CallState.RINGING, CallEvent.HANG_UP, Role.CALLEE), "REJECTED/REJECTED/COMPLETED/null"),
+			Map.entry(key(CallState.RINGING, CallEvent.HANG_UP, Role.CALLER), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.RINGING, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.RINGING, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.RINGING, CallEvent.RING_TIMEOUT, null), "NOT_ANSWERED/NOT_ANSWERED/NOT_ANSWERED/null"),
+			Map.entry(key(CallState.RINGING, CallEvent.FORWARD, Role.CALLEE), "RINGING/RINGING/COMPLETED/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.HANG_UP, Role.CALLER), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.HANG_UP, Role.CALLEE), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.PUT_ON_HOLD, Role.CALLER), "HOLD/HOLD/HOLD/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.PUT_ON_HOLD, Role.CALLEE), "HOLD/HOLD/HOLD/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.TAKE_OFF_HOLD, Role.CALLER), "IN_CALL/IN_CALL/IN_CALL/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.TAKE_OFF_HOLD, Role.CALLEE), "IN_CALL/IN_CALL/IN_CALL/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.HANG_UP, Role.CALLER), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.HANG_UP, Role.CALLEE), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/COMPLETED/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.TRANSFER, Role.CALLER), "RINGING/COMPLETED/RINGING/null"),
+			Map.entry(key(CallState.IN_CALL, CallEvent.TRANSFER, Role.CALLEE), "RINGING/RINGING/COMPLETED/null"));
+
+	/** The moves that re-seat a call: the party that makes them leaves it, the other stays. */
+	private static final Set<CallEvent> RESEATING = Set.of(CallEvent.FORWARD, CallEvent.TRANSFER);
 
 	private static String key(CallState from, CallEvent event, Role by) {
 		return from + "/" + event + "/" + by;
@@ -71,9 +78,23 @@ class CallTests {
 			String[] parts = key.split("/");
 			CallState from = "null".equals(parts[0]) ? null : CallState.valueOf(parts[0]);
 			Role by = "null".equals(parts[2]) ? null : Role.valueOf(parts[2]);
-			CallTransition move = CallTransition.of(from, CallEvent.valueOf(parts[1]), by);
-			assertThat(move.to + "/" + move.calleeHears + "/" + move.calleeOldIdHears).as(key).isEqualTo(expected);
-			assertThat(move.heardBy(Role.CALLER)).as("the caller always hears the new state").isEqualTo(move.to);
+			CallEvent event = CallEvent.valueOf(parts[1]);
+			CallTransition move = CallTransition.of(from, event, by);
+			assertThat(move.to + "/" + move.callerHears + "/" + move.calleeHears + "/" + move.calleeOldIdHears).as(key)
+				.isEqualTo(expected);
+			assertThat(move.heardBy(Role.CALLER)).isEqualTo(move.callerHears);
+			assertThat(move.heardBy(Role.CALLEE)).isEqualTo(move.calleeHears);
+			assertThat(move.reseats()).as(key).isEqualTo(RESEATING.contains(event));
+			if (move.reseats()) {
+				assertThat(move.heardBy(by)).as("the party that re-seats a call is done with it")
+					.isEqualTo(CallState.COMPLETED);
+				assertThat(move.heardBy((by == Role.CALLER) ? Role.CALLEE : Role.CALLER))
+					.as("the party that stays hears the call go on")
+					.isEqualTo(move.to);
+			}
+			else {
+				assertThat(move.callerHears).as("the caller hears the state after").isEqualTo(move.to);
+			}
 		});
 		assertThat(CallTransition.values()).hasSameSizeAs(LEGAL.keySet());
 	}
@@ -105,6 +126,65 @@ class CallTests {
 					.isThrownBy(() -> CallTransition.of(state, event, by));
 			}
 		}
+	}
+
+	@Test
+	void aForwardedCallGoesOnBetweenTheCallerAndTheTargetUnderTheCallersId() {
+		Line line = new Line(new LineProperties(null).lines().get(0), Runnable::run);
+		Client caller = new Client(line, line.allocateNumber(), Map.of(), null);
+		Client callee = new Client(line, line.allocateNumber(), Map.of(), null);
+		Client target = new Client(line, line.allocateNumber(), Map.of(), null);
+		Call call = new Call(caller, callee, callee.number(), "c1", CallType.VIDEO);
+		call.apply(CallEvent.DIAL, Role.CALLER);
+		CallTransition forwarded = call.apply(CallEvent.FORWARD, Role.CALLEE);
+		assertThat(forwarded).isEqualTo(CallTransition.FORWARDED);
+
+		Call reseated = call.reseated(forwarded, caller, target, target.number());
+		assertThat(reseated.state()).isEqualTo(CallState.RINGING);
+		assertThat(reseated.caller()).isSameAs(caller);
+		assertThat(reseated.callee()).isSameAs(target);
+		assertThat(reseated.legIdOf(caller)).isEqualTo("c1");
+		assertThat(reseated.legIdOf(target)).isEqualTo("c1");
+		assertThat(reseated.otherNumber(Role.CALLER)).isEqualTo(target.number());
+		assertThat(reseated.type()).isEqualTo(CallType.VIDEO);
+		assertThat(reseated.sameConversation(call)).isTrue();
+		assertThat(call.sameConversation(reseated)).isTrue();
+		assertThat(reseated.apply(CallEvent.ANSWER, Role.CALLEE)).isEqualTo(CallTransition.ANSWERED);
+	}
+
+	@Test
+	void aTransferredCalleeStaysUnderItsOwnIdAndCallsTheTarget() {
+		Line line = new Line(new LineProperties(null).lines().get(0), Runnable::run);
+		Client caller = new Client(line, line.allocateNumber(), Map.of(), null);
+		Client callee = new Client(line, line.allocateNumber(), Map.of(), null);
+		Client target = new Client(line, line.allocateNumber(), Map.of(), null);
+		Call call = new Call(caller, callee, callee.number(), "from-caller");
+		call.apply(CallEvent.DIAL, Role.CALLER);
+		call.dialBack("from-callee");
+		CallTransition transferred = call.apply(CallEvent.TRANSFER, Role.CALLER);
+		assertThat(transferred).isEqualTo(CallTransition.TRANSFERRED_BY_CALLER);
+
+		Call reseated = call.reseated(transferred, callee, target, target.number());
+		assertThat(reseated.caller()).as("who stays calls the target").isSameAs(callee);
+		assertThat(reseated.legIdOf(callee)).isEqualTo("from-callee");
+		assertThat(reseated.legIdOf(target)).isEqualTo("from-callee");
+		assertThat(reseated.otherNumber(Role.CALLEE)).isEqualTo(callee.number());
+	}
+
+	@Test
+	void onlyAForwardOrTransferJustAppliedReseatsACall() {
+		Line line = new Line(new LineProperties(null).lines().get(0), Runnable::run);
+		Client caller = new Client(line, line.allocateNumber(), Map.of(), null);
+		Client callee = new Client(line, line.allocateNumber(), Map.of(), null);
+		Call call = new Call(caller, callee, callee.number(), "c1");
+		CallTransition rings = call.apply(CallEvent.DIAL, Role.CALLER);
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> call.reseated(rings, caller, callee, callee.number()));
+		call.apply(CallEvent.ANSWER, Role.CALLEE);
+		assertThatExceptionOfType(IllegalStateException.class).as("a transfer that was not applied")
+			.isThrownBy(() -> call.reseated(CallTransition.TRANSFERRED_BY_CALLEE, caller, callee, callee.number()));
+		Call other = new Call(caller, callee, callee.number(), "c2");
+		assertThat(other.sameConversation(call)).isFalse();
 	}
 
 	@Test

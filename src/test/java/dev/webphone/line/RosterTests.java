@@ -165,6 +165,10 @@ class RosterTests {
 		}
 
 		@Override
+		public void redirected(String callId, CallState state, String otherParty, Redirect how) {
+		}
+
+		@Override
 		public void signal(String callId, MediaSignal signal) {
 		}
 

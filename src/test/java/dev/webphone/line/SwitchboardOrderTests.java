@@ -315,6 +315,11 @@ class SwitchboardOrderTests {
 		}
 
 		@Override
+		public void redirected(String callId, CallState state, String otherParty, Redirect how) {
+			hear("state " + callId + " " + state + " " + how);
+		}
+
+		@Override
 		public void signal(String callId, MediaSignal signal) {
 			hear("signal " + callId);
 		}

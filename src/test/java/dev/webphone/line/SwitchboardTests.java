@@ -240,6 +240,11 @@ class SwitchboardTests {
 		}
 
 		@Override
+		public void redirected(String callId, CallState state, String otherParty, Redirect how) {
+			this.states.add(callId + " " + state + " " + how + " " + otherParty);
+		}
+
+		@Override
 		public void signal(String callId, MediaSignal signal) {
 			this.states.add(callId + " signal");
 		}

@@ -27,6 +27,7 @@ import dev.webphone.line.LineProperties;
 import dev.webphone.line.MediaSignal;
 import dev.webphone.line.PartyMessage;
 import dev.webphone.line.PresenceFrame;
+import dev.webphone.line.Redirect;
 import dev.webphone.line.Refusal;
 import dev.webphone.line.Resumed;
 import dev.webphone.line.Switchboard;
@@ -164,6 +165,11 @@ class SignalingSessionTests {
 		@Override
 		public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
 			this.states.add(callId + " " + state);
+		}
+
+		@Override
+		public void redirected(String callId, CallState state, String otherParty, Redirect how) {
+			this.states.add(callId + " " + state + " " + how);
 		}
 
 		@Override
