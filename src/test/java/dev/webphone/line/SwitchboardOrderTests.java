@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
@@ -28,10 +29,14 @@ import static org.awaitility.Awaitility.await;
  * make sense in the order they arrive, whatever the interleaving.
  *
  * <p>Each round starts a switchboard with a few clients and lets several real threads dial, accept,
- * reject, hang up, relay, hold, take off hold, send messages, leave and rejoin at random
- * (simultaneous dialling included, since the clients dial each other), then hangs up what is left
- * and checks, for every client, the sequence its channel received. A failure names the seed of its round, which replays the same choices
- * (the interleaving itself is the scheduler's).
+ * reject, hang up, relay, hold, take off hold, send messages, forward, transfer, leave and rejoin at
+ * random (simultaneous dialling included, since the clients dial each other), then hangs up what is
+ * left and checks, for every client, the sequence its channel received. A failure names the seed of
+ * its round, which replays the same choices (the interleaving itself is the scheduler's).
+ *
+ * <p>A forward or transfer changes three clients at once; {@link #redirectsRacingEachOther} makes
+ * them race each other and everything else that touches those clients, and then compares what each
+ * client was told with what the switchboard holds.
  */
 class SwitchboardOrderTests {
 
@@ -44,6 +49,8 @@ class SwitchboardOrderTests {
 	private static final int STEPS = 60;
 
 	private static final Set<CallState> LIVE = Set.of(CallState.RINGING, CallState.IN_CALL, CallState.HOLD);
+
+	private static final int RACE_ROUNDS = 200;
 
 	@Test
 	void everyClientHearsOfItsCallsInAnOrderThatMakesSense() throws Exception {
@@ -64,6 +71,141 @@ class SwitchboardOrderTests {
 		}
 		finally {
 			threads.shutdownNow();
+		}
+	}
+
+	/**
+	 * A call between a and b, connected or ringing, with c and d free; then four threads, one per client, each make
+	 * a few moves that collide: both parties transfer each other to c or d, c and d answer, forward,
+	 * dial and hang up, a party leaves. No thread waits for ever (no deadlock), every client's messages
+	 * make sense in order, and once the threads are done each client still on the line was told of
+	 * exactly the call the switchboard has it in, whose other party is in the same call.
+	 */
+	@Test
+	void redirectsRacingEachOther() throws Exception {
+		long master = Long.getLong("order.seed", System.nanoTime());
+		Random seeds = new Random(master);
+		ExecutorService threads = Executors.newFixedThreadPool(4);
+		Map<String, Integer> heard = new java.util.TreeMap<>();
+		try {
+			for (int round = 0; round < RACE_ROUNDS; round++) {
+				long seed = seeds.nextLong();
+				try {
+					race(seed, threads).forEach((what, count) -> heard.merge(what, count, Integer::sum));
+				}
+				catch (AssertionError | Exception ex) {
+					throw new AssertionError("Race " + round + " failed; replay with -Dorder.seed=" + master
+							+ " (round seed " + seed + ")", ex);
+				}
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		// The races did re-seat calls, both ways, and also connected the call that went on.
+		System.out.println("Redirect races: " + heard);
+		assertThat(heard).containsKeys("RINGING FORWARDED", "RINGING TRANSFERRED", "COMPLETED FORWARDED",
+				"COMPLETED TRANSFERRED", "IN_CALL after a redirect");
+	}
+
+	/** Runs one race; returns how often the clients heard of a forward or transfer, by what they heard. */
+	private Map<String, Integer> race(long seed, ExecutorService threads) throws Exception {
+		// No ring time-out within the round: when the threads are done, nothing else moves.
+		Switchboard switchboard = TestSwitchboards
+			.of(new LineProperties.Spec("Test", Duration.ofMinutes(10), "", false, 1001, 0));
+		try {
+			Set<String> reused = Set.of();
+			Ear[] ears = new Ear[4];
+			for (int i = 0; i < ears.length; i++) {
+				ears[i] = new Ear(reused);
+				ears[i].client = switchboard.join("Test", Map.of(), ears[i]);
+			}
+			Client a = ears[0].client;
+			Client b = ears[1].client;
+			Client c = ears[2].client;
+			Client d = ears[3].client;
+			switchboard.dial(a, "ab", b.number(), CallType.AUDIO);
+			if (seed % 2 == 0) {
+				// Half the races start from a ringing call, which only a forward re-seats.
+				switchboard.accept(b, "ab");
+			}
+			String[] numbers = { a.number(), b.number(), c.number(), d.number() };
+			CyclicBarrier start = new CyclicBarrier(4);
+			List<Future<?>> workers = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				Client self = ears[t].client;
+				Ear ear = ears[t];
+				Random random = new Random(seed + t);
+				workers.add(threads.submit(() -> {
+					start.await();
+					for (int step = 0; step < 12; step++) {
+						String callId = (step == 0) ? "ab" : Objects.requireNonNullElse(ear.newestCallId(), "ab");
+						String to = numbers[random.nextInt(numbers.length)];
+						try {
+							switch (random.nextInt(8)) {
+								case 0, 1 -> switchboard.transfer(self, callId, to);
+								case 2 -> switchboard.forward(self, callId, to);
+								case 3, 4 -> switchboard.accept(self, callId);
+								case 5 -> switchboard.dial(self, "d" + self.number() + "-" + step, to, CallType.AUDIO);
+								case 6 -> switchboard.hangUp(self, callId, null);
+								default -> {
+									if (random.nextInt(4) == 0) {
+										switchboard.leave(self);
+									}
+									else {
+										switchboard.relay(self, callId, new MediaSignal() {
+										});
+									}
+								}
+							}
+						}
+						catch (RuntimeException refused) {
+							// what matters is what the channels heard
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> worker : workers) {
+				worker.get(30, TimeUnit.SECONDS);
+			}
+			for (Ear ear : ears) {
+				Set<String> told = ear.replay();
+				if (ear.client.isGone()) {
+					continue;
+				}
+				Call call = ear.client.call();
+				assertThat(told).as("what %s was told, against its call %s; heard %s", ear.client, call, ear.heard())
+					.isEqualTo((call != null) ? Set.of(call.legIdOf(ear.client)) : Set.of());
+				if (call != null) {
+					Client other = call.otherParty(ear.client);
+					assertThat(other.call()).as("the other party of %s", call).isSameAs(call);
+				}
+			}
+			for (Ear ear : ears) {
+				for (String callId : ear.callIds()) {
+					switchboard.hangUp(ear.client, callId, null);
+				}
+			}
+			Map<String, Integer> redirects = new HashMap<>();
+			for (Ear ear : ears) {
+				ear.check();
+				boolean redirected = false;
+				for (String message : ear.heard()) {
+					if (message.endsWith("FORWARDED") || message.endsWith("TRANSFERRED")) {
+						redirects.merge(message.substring(message.indexOf(' ', 6) + 1), 1, Integer::sum);
+						redirected = true;
+					}
+					else if (redirected && message.endsWith(" IN_CALL")) {
+						redirects.merge("IN_CALL after a redirect", 1, Integer::sum);
+					}
+				}
+			}
+			assertThat(switchboard.ringingCount()).isZero();
+			return redirects;
+		}
+		finally {
+			switchboard.destroy();
 		}
 	}
 
@@ -169,11 +311,27 @@ class SwitchboardOrderTests {
 						this.switchboard.hangUp(client, known, null);
 					}
 				}
-				else if (move < 96) {
+				else if (move < 88) {
 					String known = ear.someCallId(random);
 					if (known != null) {
 						this.switchboard.relay(client, known, new MediaSignal() {
 						});
+					}
+				}
+				else if (move < 96) {
+					// A forward or transfer: to another client (who may be in a call, or a party of this
+					// one), to nobody, or to this client itself.
+					String known = ear.someCallId(random);
+					if (known != null) {
+						int pick = random.nextInt(12);
+						String to = (pick == 0) ? "999999"
+								: (pick == 1) ? client.number() : this.seats.get(random.nextInt(CLIENTS)).client.number();
+						if (random.nextBoolean()) {
+							this.switchboard.forward(client, known, to);
+						}
+						else if (move < 100) {
+							this.switchboard.transfer(client, known, to);
+						}
 					}
 				}
 				else if (move < 100) {
@@ -344,11 +502,22 @@ class SwitchboardOrderTests {
 
 		/** The invariants of one client's messages, in the order they arrived. */
 		void check() {
+			Set<String> live = replay();
+			if (!this.client.isGone()) {
+				assertThat(live).as("calls never ended for a client still on the line: %s", heard()).isEmpty();
+			}
+			assertThat(this.overlapped).as("two threads talked to one client at once").isFalse();
+		}
+
+		/**
+		 * Checks the client's messages in the order they arrived, and returns the ids of the calls they
+		 * leave it in: at most one.
+		 */
+		Set<String> replay() {
 			List<String> messages = heard();
 			assertThat(messages).as("the first message").first().isEqualTo("granted");
 			Map<String, List<String>> byCall = new HashMap<>();
 			Set<String> live = new HashSet<>();
-			boolean left = this.client.isGone();
 			for (int i = 0; i < messages.size(); i++) {
 				String[] parts = messages.get(i).split(" ");
 				String kind = parts[0];
@@ -359,9 +528,10 @@ class SwitchboardOrderTests {
 				List<String> story = byCall.computeIfAbsent(callId, (id) -> new ArrayList<>());
 				String last = story.isEmpty() ? null : story.get(story.size() - 1);
 				String where = "message " + i + " of " + messages;
-				if (last != null && isFinal(last) && this.reused.contains(callId) && (kind.equals("incoming")
-						|| kind.equals("state") && Set.of("RINGING", "IN_CALL", "BUSY", "NOT_FOUND").contains(parts[2]))) {
-					// A client dialled the id of a call that was over: a new call.
+				// The id of a call that is over may come again: from a client that dialled it anew, or,
+				// for an incoming call, from a caller that kept it through a forward or transfer.
+				if (last != null && isFinal(last) && (kind.equals("incoming") || this.reused.contains(callId)
+						&& kind.equals("state") && Set.of("RINGING", "IN_CALL", "BUSY", "NOT_FOUND").contains(parts[2]))) {
 					story.clear();
 					last = null;
 				}
@@ -376,35 +546,23 @@ class SwitchboardOrderTests {
 						live.add(callId);
 					}
 					case "signal", "said" -> {
-						if (!story.contains("IN_CALL")) {
+						if (story.lastIndexOf("IN_CALL") <= story.lastIndexOf("RINGING")) {
 							fail("%s for %s that is not connected (%s); %s", kind, callId, story, where);
 						}
 					}
-					case "state" -> {
-						CallState state = CallState.valueOf(parts[2]);
-						if (state == CallState.RINGING && last != null) {
-							fail("RINGING %s after %s; %s", callId, story, where);
-						}
-						if ((state == CallState.BUSY || state == CallState.NOT_FOUND) && last != null) {
-							fail("%s %s after %s: only a dial that never rang ends so; %s", state, callId, story, where);
-						}
-						if (state == CallState.IN_CALL && story.contains("IN_CALL") && !"HOLD".equals(last)) {
-							fail("IN_CALL %s twice without a HOLD between; %s", callId, where);
-						}
-						if (state == CallState.HOLD && !"IN_CALL".equals(last)) {
-							fail("HOLD %s after %s: only a connected call is held; %s", callId, story, where);
-						}
-						if (parts.length > 3 && !"incoming".equals(last)) {
-							fail("a merged end of %s that did not ring here (%s); %s", callId, story, where);
-						}
-						if (state.isFinal()) {
-							live.remove(callId);
-						}
-						else {
-							live.add(callId);
-						}
-					}
+					case "state" -> checkState(parts, story, last, where);
 					default -> fail("unexpected message %s", messages.get(i));
+				}
+				if (kind.equals("incoming")) {
+					live.add(callId);
+				}
+				else if (kind.equals("state")) {
+					if (CallState.valueOf(parts[2]).isFinal()) {
+						live.remove(callId);
+					}
+					else {
+						live.add(callId);
+					}
 				}
 				if (!kind.equals("signal") && !kind.equals("said")) {
 					story.add(kind.equals("state") ? parts[2] : kind);
@@ -413,10 +571,41 @@ class SwitchboardOrderTests {
 					fail("in calls %s at once; %s", live, where);
 				}
 			}
-			if (!left) {
-				assertThat(live).as("calls never ended for a client still on the line: %s", messages).isEmpty();
+			return live;
+		}
+
+		/** One call state, after {@code story}: "state callId STATE [merged|FORWARDED|TRANSFERRED]". */
+		private static void checkState(String[] parts, List<String> story, String last, String where) {
+			String callId = parts[1];
+			CallState state = CallState.valueOf(parts[2]);
+			String tag = (parts.length > 3) ? parts[3] : null;
+			boolean forwarded = "FORWARDED".equals(tag);
+			boolean transferred = "TRANSFERRED".equals(tag);
+			if (forwarded || transferred) {
+				// The party that stays hears RINGING at the target; the one that moved, COMPLETED.
+				String before = (state == CallState.RINGING) ? (forwarded ? "RINGING" : "IN_CALL")
+						: (forwarded ? "incoming" : "IN_CALL");
+				if (state != CallState.RINGING && state != CallState.COMPLETED || !before.equals(last)) {
+					fail("%s %s %s after %s; %s", state, tag, callId, story, where);
+				}
+				return;
 			}
-			assertThat(this.overlapped).as("two threads talked to one client at once").isFalse();
+			if (state == CallState.RINGING && last != null) {
+				fail("RINGING %s after %s; %s", callId, story, where);
+			}
+			if ((state == CallState.BUSY || state == CallState.NOT_FOUND) && last != null) {
+				fail("%s %s after %s: only a dial that never rang ends so; %s", state, callId, story, where);
+			}
+			if (state == CallState.IN_CALL && last != null && !Set.of("RINGING", "incoming", "HOLD").contains(last)) {
+				fail("IN_CALL %s after %s: only a ringing call is answered, and a held one taken off hold; %s", callId,
+						story, where);
+			}
+			if (state == CallState.HOLD && !"IN_CALL".equals(last)) {
+				fail("HOLD %s after %s: only a connected call is held; %s", callId, story, where);
+			}
+			if ("merged".equals(tag) && !"incoming".equals(last)) {
+				fail("a merged end of %s that did not ring here (%s); %s", callId, story, where);
+			}
 		}
 
 		private static boolean isFinal(String step) {

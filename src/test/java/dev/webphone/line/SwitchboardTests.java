@@ -14,6 +14,7 @@ import org.springframework.beans.factory.ObjectProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -47,6 +48,156 @@ class SwitchboardTests {
 
 	private static List<String> heard(Client client) {
 		return ((Recorder) client.channel()).states;
+	}
+
+	/** The incoming calls a client was told of, as "callId from". */
+	private static List<String> rung(Client client) {
+		return ((Recorder) client.channel()).incoming;
+	}
+
+	/** A call from {@code a} to {@code b}, answered. */
+	private void connected(Client a, Client b, String callId) {
+		this.switchboard.dial(a, callId, b.number(), CallType.AUDIO);
+		this.switchboard.accept(b, callId);
+		assertThat(heard(a)).endsWith(callId + " IN_CALL");
+	}
+
+	@Test
+	void aForwardedCallRingsAtTheTargetUnderTheCallersIdAndFreesTheCallee() {
+		Client a = join();
+		Client b = join();
+		Client c = join();
+		this.switchboard.dial(a, "fwd", b.number(), CallType.AUDIO);
+		this.switchboard.forward(b, "fwd", c.number());
+
+		assertThat(heard(a)).containsExactly("fwd RINGING", "fwd RINGING FORWARDED " + c.number());
+		assertThat(heard(b)).containsExactly("fwd COMPLETED FORWARDED " + a.number());
+		assertThat(rung(c)).containsExactly("fwd " + a.number());
+		assertThat(this.switchboard.ringingCount()).as("one call rings, at the target").isOne();
+
+		this.switchboard.accept(c, "fwd");
+		assertThat(heard(a)).endsWith("fwd IN_CALL");
+		assertThat(heard(c)).containsExactly("fwd IN_CALL");
+		assertThat(((Recorder) a.channel()).offerers).last().as("the caller still makes the offer").isEqualTo(true);
+
+		Client d = join();
+		this.switchboard.dial(d, "to-b", b.number(), CallType.AUDIO);
+		assertThat(heard(d)).as("the callee is free").containsExactly("to-b RINGING");
+		this.switchboard.hangUp(c, "fwd", null);
+		assertThat(heard(a)).endsWith("fwd COMPLETED");
+	}
+
+	@Test
+	void theCalleeTransfersTheCallerWhoRingsAtTheTargetAndConnects() {
+		Client a = join();
+		Client b = join();
+		Client c = join();
+		connected(a, b, "xfer");
+		this.switchboard.transfer(b, "xfer", c.number());
+
+		assertThat(heard(a)).endsWith("xfer RINGING TRANSFERRED " + c.number());
+		assertThat(heard(b)).endsWith("xfer COMPLETED TRANSFERRED " + a.number());
+		assertThat(rung(c)).containsExactly("xfer " + a.number());
+		this.switchboard.relay(a, "xfer", new MediaSignal() {
+		});
+		assertThat(heard(a)).as("no media before the target answers").endsWith("xfer refused NOT_NOW");
+		this.switchboard.accept(c, "xfer");
+		assertThat(heard(a)).endsWith("xfer IN_CALL");
+		assertThat(heard(c)).containsExactly("xfer IN_CALL");
+		this.switchboard.hangUp(b, "xfer", null);
+		assertThat(heard(b)).as("the transferer's id is over for it").endsWith("xfer COMPLETED TRANSFERRED " + a.number());
+	}
+
+	@Test
+	void theCallerTransfersTheCalleeWhoCallsTheTargetUnderItsOwnId() {
+		Client a = join();
+		Client b = join();
+		Client c = join();
+		connected(a, b, "xfer");
+		this.switchboard.transfer(a, "xfer", c.number());
+
+		assertThat(heard(a)).endsWith("xfer COMPLETED TRANSFERRED " + b.number());
+		assertThat(heard(b)).endsWith("xfer RINGING TRANSFERRED " + c.number());
+		assertThat(rung(c)).containsExactly("xfer " + b.number());
+		this.switchboard.accept(c, "xfer");
+		assertThat(heard(b)).endsWith("xfer IN_CALL");
+		assertThat(((Recorder) b.channel()).offerers).last().as("who stays calls the target, and offers").isEqualTo(true);
+		assertThat(((Recorder) c.channel()).offerers).last().isEqualTo(false);
+	}
+
+	@Test
+	void theDialPlanRoutesTheTarget() {
+		Switchboard routed = TestSwitchboards.of(new LineProperties.Spec("Routed", Duration.ofSeconds(60), "", false,
+				1001, 0, List.of(new LineProperties.DialRule("9(\\d+)", "$1")), List.of()));
+		try {
+			Client a = routed.join("Routed", Map.of(), new Recorder());
+			Client b = routed.join("Routed", Map.of(), new Recorder());
+			Client c = routed.join("Routed", Map.of(), new Recorder());
+			routed.dial(a, "routed", b.number(), CallType.AUDIO);
+			routed.forward(b, "routed", "9" + c.number());
+			assertThat(rung(c)).containsExactly("routed " + a.number());
+			assertThat(heard(a)).endsWith("routed RINGING FORWARDED " + c.number());
+		}
+		finally {
+			routed.destroy();
+		}
+	}
+
+	@Test
+	void aRefusedForwardOrTransferLeavesTheCallAsItWas() {
+		Client a = join();
+		Client b = join();
+		Client busy = join();
+		Client other = join();
+		this.switchboard.dial(busy, "elsewhere", other.number(), CallType.AUDIO);
+
+		this.switchboard.dial(a, "ring", b.number(), CallType.AUDIO);
+		this.switchboard.forward(b, "ring", busy.number());
+		this.switchboard.forward(b, "ring", "99999");
+		this.switchboard.forward(b, "ring", b.number());
+		this.switchboard.forward(b, "ring", a.number());
+		this.switchboard.forward(a, "ring", other.number());
+		this.switchboard.transfer(b, "ring", other.number());
+		this.switchboard.forward(b, "unknown", other.number());
+		assertThat(heard(b)).containsExactly("ring refused TARGET_BUSY", "ring refused TARGET_NOT_FOUND",
+				"ring refused INVALID_TARGET", "ring refused INVALID_TARGET", "ring refused NOT_NOW",
+				"unknown refused NO_SUCH_CALL");
+		assertThat(heard(a)).containsExactly("ring RINGING", "ring refused NOT_NOW");
+
+		this.switchboard.accept(b, "ring");
+		this.switchboard.transfer(a, "ring", busy.number());
+		this.switchboard.transfer(a, "ring", a.number());
+		this.switchboard.forward(a, "ring", other.number());
+		assertThat(heard(a)).endsWith("ring IN_CALL", "ring refused TARGET_BUSY", "ring refused INVALID_TARGET",
+				"ring refused NOT_NOW");
+		this.switchboard.hangUp(b, "ring", null);
+		assertThat(heard(a)).endsWith("ring COMPLETED");
+		assertThat(rung(other)).containsExactly("elsewhere " + busy.number());
+	}
+
+	@Test
+	void theStayingPartysHangUpAndLeaveFollowTheCallToTheTarget() {
+		Client a = join();
+		Client b = join();
+		Client c = join();
+		connected(a, b, "first");
+		this.switchboard.transfer(b, "first", c.number());
+		this.switchboard.hangUp(a, "first", null);
+		assertThat(heard(c)).containsExactly("first COMPLETED");
+
+		Client d = join();
+		connected(a, d, "second");
+		this.switchboard.transfer(d, "second", c.number());
+		this.switchboard.endCall(a, "gone for now");
+		assertThat(heard(c)).endsWith("second COMPLETED");
+
+		Client e = join();
+		connected(a, e, "third");
+		this.switchboard.forward(c, "none", a.number());
+		this.switchboard.transfer(e, "third", c.number());
+		this.switchboard.leave(a);
+		assertThat(heard(c)).endsWith("third COMPLETED");
+		assertThat(this.switchboard.ringingCount()).isZero();
 	}
 
 	@Test
@@ -202,6 +353,46 @@ class SwitchboardTests {
 		assertThat(resumed(a).call()).isEqualTo(new Resumed.CallView("held", CallState.HOLD, b.number(), true));
 	}
 
+	@Test
+	void aTransferWaitsForTheTargetsMonitor() throws Exception {
+		Client a = join();
+		Client b = join();
+		Client c = join();
+		connected(a, b, "held");
+		Thread transfer = new Thread(() -> this.switchboard.transfer(b, "held", c.number()));
+		synchronized (c) {
+			transfer.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> transfer.getState() == Thread.State.BLOCKED);
+			assertThat(c.call()).as("nothing changes while the target's monitor is held").isNull();
+			assertThat(a.call().state()).isEqualTo(CallState.IN_CALL);
+		}
+		transfer.join(10_000);
+		assertThat(c.call()).isSameAs(a.call());
+		assertThat(rung(c)).containsExactly("held " + a.number());
+	}
+
+	@Test
+	void aHangUpThatReadTheCallBeforeItWasTransferredEndsTheCallThatWentOn() throws Exception {
+		// b joins first, so that a's hang-up takes b's monitor before a's: it waits on b's holding
+		// nothing, and the transfer (by b, on this thread, which holds b's) goes first.
+		Client b = join();
+		Client a = join();
+		Client c = join();
+		connected(a, b, "raced");
+		Thread hangUp = new Thread(() -> this.switchboard.hangUp(a, "raced", null));
+		synchronized (b) {
+			hangUp.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> hangUp.getState() == Thread.State.BLOCKED);
+			this.switchboard.transfer(b, "raced", c.number());
+			assertThat(rung(c)).containsExactly("raced " + a.number());
+		}
+		hangUp.join(10_000);
+		assertThat(heard(c)).as("the hang-up followed the call to the target").containsExactly("raced COMPLETED");
+		assertThat(heard(a)).endsWith("raced RINGING TRANSFERRED " + c.number(), "raced COMPLETED");
+		assertThat(a.call()).isNull();
+		assertThat(c.call()).isNull();
+	}
+
 	/** Detaches the client, as a lost connection does, and resumes it; what it was told. */
 	private Resumed resumed(Client client) {
 		this.switchboard.detached(client);
@@ -217,6 +408,8 @@ class SwitchboardTests {
 		/** The offerer flag of every IN_CALL, {@code null} where it had none. */
 		final List<Boolean> offerers = new java.util.ArrayList<>();
 
+		final List<String> incoming = new CopyOnWriteArrayList<>();
+
 		volatile Resumed resumed;
 
 		@Override
@@ -229,6 +422,7 @@ class SwitchboardTests {
 
 		@Override
 		public void incoming(String callId, String from, CallType callType, Map<String, Object> properties) {
+			this.incoming.add(callId + " " + from);
 		}
 
 		@Override
