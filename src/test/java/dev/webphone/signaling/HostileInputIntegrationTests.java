@@ -59,6 +59,8 @@ class HostileInputIntegrationTests {
 		List<String> frames = List.of("null", "true", "17", "\"text\"", "[]",
 				"{\"type\":\"hangup\",\"callId\":1e999999}", "{\"type\":\"hangup\",\"callId\":\"hostile\",\"reason\":true}",
 				"{\"type\":\"hangup\",\"callId\":\"hostile\",\"reason\":\"\\udc00\"}",
+				"{\"type\":\"transfer\",\"callId\":\"hostile\",\"to\":7}", "{\"type\":\"forward\",\"callId\":\"hostile\"}",
+				"{\"type\":\"transfer\",\"callId\":\"hostile\",\"to\":\"" + "1".repeat(65) + "\"}",
 				"{\"type\":\"ice\",\"callId\":\"hostile\",\"candidate\":{\"sdpMLineIndex\":" + "9".repeat(999) + "}}",
 				"{\"type\":\"sdp\",\"callId\":\"hostile\",\"description\":" + "{\"a\":".repeat(2000) + "1"
 						+ "}".repeat(2000) + "}",

@@ -30,8 +30,8 @@ final class HostileMessages {
 
 	}
 
-	private static final List<String> TYPES = List.of("connect", "dial", "accept", "reject", "hangup", "sdp", "ice",
-			"hold", "unhold", "message", "dtmf");
+	private static final List<String> TYPES = List.of("connect", "dial", "accept", "reject", "hangup", "forward",
+			"transfer", "sdp", "ice", "hold", "unhold", "message", "dtmf");
 
 	private final Random random;
 
@@ -104,6 +104,7 @@ final class HostileMessages {
 				.append('}');
 			case "dial" -> json.append(",\"callId\":\"c\",\"to\":\"").append(pick(this.numbers)).append("\",\"callType\":\"AUDIO\"");
 			case "hangup" -> json.append(",\"callId\":\"c\",\"reason\":\"bye\"");
+			case "forward", "transfer" -> json.append(",\"callId\":\"c\",\"to\":\"").append(pick(this.numbers)).append('"');
 			case "sdp" -> json.append(",\"callId\":\"c\",\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\"}");
 			case "ice" -> json.append(",\"callId\":\"c\",\"candidate\":{\"candidate\":\"candidate:1\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}");
 			case "message" -> json.append(",\"callId\":\"c\",\"text\":\"hello \u00e9\"");

@@ -103,6 +103,16 @@ public final class SignalingClient implements AutoCloseable {
 			.asString();
 	}
 
+	/** The line this client joined. */
+	public String lineName() {
+		return this.seen.stream()
+			.filter((m) -> "access-granted".equals(m.path("type").asString()))
+			.findFirst()
+			.orElseThrow()
+			.path("line")
+			.asString();
+	}
+
 	/** The resume secret of the last {@code access-granted} or {@code resumed} this client has awaited past. */
 	public String resumeSecret() {
 		JsonNode last = null;

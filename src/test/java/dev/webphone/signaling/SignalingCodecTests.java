@@ -30,7 +30,12 @@ class SignalingCodecTests {
 			"{\"type\":\"ice\",\"callId\":\"a\",\"candidate\":{\"sdpMLineIndex\":1e999999}}",
 			"{\"type\":\"ice\",\"callId\":\"a\",\"candidate\":{\"candidate\":7}}",
 			"{\"type\":\"sdp\",\"callId\":\"a\",\"description\":{\"type\":\"offer\",\"sdp\":42}}",
-			"{\"type\":1,\"callId\":\"a\"}", "{\"type\":\"accept\",\"callId\":\"a\"} trailing" })
+			"{\"type\":1,\"callId\":\"a\"}", "{\"type\":\"accept\",\"callId\":\"a\"} trailing",
+			"{\"type\":\"forward\",\"callId\":\"a\"}", "{\"type\":\"forward\",\"callId\":\"a\",\"to\":1003}",
+			"{\"type\":\"forward\",\"to\":\"1003\"}", "{\"type\":\"forward\",\"callId\":\"a b\",\"to\":\"1003\"}",
+			"{\"type\":\"transfer\",\"callId\":\"a\",\"to\":null}", "{\"type\":\"transfer\",\"callId\":\"a\",\"to\":[\"1\"]}",
+			"{\"type\":\"transfer\",\"callId\":\"a\",\"to\":\"12345678901234567890123456789012345678901234567890123456789012345\"}",
+			"{\"type\":\"transfer\",\"callId\":\"a\",\"to\":\"\\udc00\"}" })
 	void valuesOfTheWrongTypeAreRefused(String frame) {
 		assertMalformed(frame);
 	}
@@ -88,6 +93,11 @@ class SignalingCodecTests {
 			.isEqualTo(new Negotiation.Ice("a", null));
 		assertThat(this.codec.decode("{\"type\":\"connect\",\"line\":\"L\",\"properties\":null}"))
 			.isEqualTo(new ClientMessage.Connect("L", Map.of()));
+		assertThat(this.codec.decode("{\"type\":\"forward\",\"callId\":\"a\",\"to\":\"1003\"}"))
+			.isEqualTo(new ClientMessage.Forward("a", "1003"));
+		assertThat(this.codec.decode("{\"type\":\"transfer\",\"callId\":\"a\",\"to\":\"\"}"))
+			.as("an empty target is the line's default route, as for a dial")
+			.isEqualTo(new ClientMessage.Transfer("a", ""));
 	}
 
 	@Test
