@@ -7,7 +7,7 @@ import { FakeClock, FakeDocument, FakeMediaStream, FakeMicrophone } from "./supp
 import { FakePeerConnection } from "./support/fake-peer-connection.mjs";
 
 // Every Call method of the contract (webphone-api.md) this client does not implement yet.
-const NOT_YET_SUPPORTED = ["transfer", "forward"];
+const NOT_YET_SUPPORTED = [];
 
 let api;
 let microphone;
@@ -570,6 +570,203 @@ describe("hold, mute, messages and DTMF in a call", () => {
     });
 });
 
+describe("forward()", () => {
+    it("sends the ringing call on and resolves once the server confirms; the call ends here as forwarded", async () => {
+        const port = fakePort();
+        const call = incoming(port);
+        const states = recordStates(call);
+        const forwarded = call.forward("1003");
+
+        assert.deepEqual(port.sent, [{ type: "forward", callId: "c9", to: "1003" }]);
+        assert.equal(call.getCallState(), "RINGING", "still ringing here until the server says so");
+        call.handleCallState({ state: "COMPLETED", otherParty: "1001", reason: "forwarded", redirect: "forwarded" });
+        assert.equal(await forwarded, undefined);
+        await settle();
+
+        assert.deepEqual(states, ["RINGING", "COMPLETED"]);
+        assert.equal(call.getEndReason(), "forwarded");
+        assert.equal(microphone.requests.length, 0, "a forwarded call never asks for the microphone");
+        assert.equal(port.calls.size, 0);
+    });
+
+    it("is rejected with the server's code when refused, and the call rings on to be answered", async () => {
+        const port = fakePort();
+        const call = incoming(port);
+        const forwarded = call.forward("1003");
+        call.handleError({ code: "BUSY", message: "The client with number '1003' is in another call", callId: "c9" });
+
+        await assert.rejects(forwarded, error => error.name === "RedirectRefusedError" && error.code === "BUSY"
+            && error.message.includes("Call.forward() refused: BUSY"));
+        assert.equal(call.getCallState(), "RINGING");
+        call.accept();
+        await settle();
+        assert.deepEqual(port.sent.map(message => message.type), ["forward", "accept"]);
+    });
+
+    it("is rejected at once, sending nothing, without a number, on an outgoing call, or twice", async () => {
+        const port = fakePort();
+        const call = incoming(port);
+        await assert.rejects(call.forward(), error => error.code === "INVALID_TARGET");
+        await assert.rejects(call.forward(null), error => error.code === "INVALID_TARGET");
+        const pending = call.forward("");
+        await assert.rejects(call.forward("1004"), error => error.code === "INVALID_STATE");
+        assert.deepEqual(port.sent, [{ type: "forward", callId: "c9", to: "" }], "an empty number is the default route");
+
+        const outgoingCall = outgoing(port);
+        outgoingCall.start();
+        outgoingCall.handleCallState({ state: "RINGING" });
+        await assert.rejects(outgoingCall.forward("1004"), error => error.code === "INVALID_STATE");
+        assert.ok(!port.sent.some(message => message.type === "forward" && message.callId === "c1"));
+        call.handleCallState({ state: "COMPLETED", reason: "forwarded", redirect: "forwarded" });
+        await pending;
+    });
+
+    it("is rejected when the caller gives up first", async () => {
+        const port = fakePort();
+        const call = incoming(port);
+        const forwarded = call.forward("1003");
+        call.handleCallState({ state: "COMPLETED", otherParty: "1001" });
+        await assert.rejects(forwarded, error => error.code === "CALL_ENDED");
+        assert.equal(call.getEndReason(), "the other party ended the call");
+    });
+
+    it("is rejected when the page hangs up first, or the connection is lost", async () => {
+        for (const end of [call => call.hangUp(), call => call.handleConnectionLost()]) {
+            const call = incoming(fakePort());
+            const forwarded = call.forward("1003");
+            end(call);
+            await assert.rejects(forwarded, error => error.code === "CALL_ENDED");
+            assert.equal(call.getCallState(), "COMPLETED");
+        }
+    });
+
+    it("of the other party tells the caller its new other party, and the call rings on", async () => {
+        const port = fakePort();
+        const call = outgoing(port);
+        call.start();
+        call.handleCallState({ state: "RINGING", otherParty: "1002" });
+        const states = recordStates(call);
+        const parties = [];
+        call.onOtherPartyChanged(party => parties.push(party));
+        call.handleCallState({ state: "RINGING", otherParty: "1003", reason: "forwarded", redirect: "forwarded" });
+        await settle();
+
+        assert.deepEqual(parties, ["1003"]);
+        assert.equal(call.getOtherParty(), "1003");
+        assert.deepEqual(states, ["RINGING"], "no new state: it was ringing and rings on");
+        call.handleCallState({ state: "IN_CALL", otherParty: "1003", offerer: true });
+        assert.equal(call.getCallState(), "IN_CALL");
+        assert.equal(peers.length, 1);
+    });
+});
+
+describe("transfer()", () => {
+    async function established() {
+        const port = fakePort();
+        const call = incoming(port);
+        call.accept();
+        await settle();
+        call.handleCallState({ state: "IN_CALL", otherParty: "1001", offerer: false });
+        await settle();
+        return { port, call };
+    }
+
+    it("keeps the call up while the server decides, then resolves, ends it here and releases the media", async () => {
+        const { port, call } = await established();
+        const states = recordStates(call);
+        const transferred = call.transfer("1003");
+
+        assert.deepEqual(port.sent.at(-1), { type: "transfer", callId: "c9", to: "1003" });
+        assert.equal(call.getCallState(), "IN_CALL");
+        assert.notEqual(peers[0].signalingState, "closed", "the conversation goes on meanwhile");
+        call.handleCallState({ state: "COMPLETED", otherParty: "1001", reason: "transferred", redirect: "transferred" });
+        await transferred;
+        await settle();
+
+        assert.deepEqual(states, ["RINGING", "IN_CALL", "COMPLETED"]);
+        assert.equal(call.getEndReason(), "transferred");
+        assert.equal(peers[0].signalingState, "closed");
+        assert.ok(microphone.requests[0].stream.getTracks().every(track => track.stopped));
+    });
+
+    it("is rejected with the server's code when refused, and the call goes on as it was", async () => {
+        const { call } = await established();
+        const states = recordStates(call);
+        const transferred = call.transfer("1002");
+        call.handleError({ code: "INVALID_TARGET", message: "one of its own parties", callId: "c9" });
+        await assert.rejects(transferred, error => error.code === "INVALID_TARGET");
+        await settle();
+
+        assert.equal(call.getCallState(), "IN_CALL");
+        assert.deepEqual(states, ["RINGING", "IN_CALL"], "the page saw no change");
+        assert.notEqual(peers[0].signalingState, "closed");
+        call.handleError({ code: "RATE_LIMITED" });
+        assert.equal(call.getCallState(), "IN_CALL", "a later refusal is only logged, as before");
+    });
+
+    it("is refused before the call is answered", async () => {
+        const port = fakePort();
+        const call = incoming(port);
+        await assert.rejects(call.transfer("1003"), error => error.code === "INVALID_STATE");
+        assert.deepEqual(port.sent, []);
+    });
+
+    it("is rejected when the other party transfers this side first, which rings at its target", async () => {
+        const { call } = await established();
+        const transferred = call.transfer("1003");
+        call.handleCallState({ state: "RINGING", otherParty: "1004", reason: "transferred", redirect: "transferred" });
+        await assert.rejects(transferred, error => error.code === "INVALID_STATE"
+            && error.message.includes("the other party transferred first"));
+        assert.equal(call.getCallState(), "RINGING");
+        assert.equal(call.getOtherParty(), "1004");
+        call.handleError({ code: "INVALID_STATE", message: "The call is RINGING" });
+        assert.equal(call.getCallState(), "RINGING", "the refusal of the late transfer is only logged");
+    });
+});
+
+describe("a call transferred by the other party", () => {
+    it("rings at the new party, drops the old media path, and connects afresh with a new peer connection", async () => {
+        const port = fakePort();
+        const call = incoming(port);
+        call.accept();
+        await settle();
+        call.handleCallState({ state: "IN_CALL", otherParty: "1001", offerer: false });
+        await settle();
+        const states = recordStates(call);
+        const parties = [];
+        call.onOtherPartyChanged(party => parties.push(`${party} (${call.getCallState()})`));
+
+        call.handleCallState({ state: "RINGING", otherParty: "1003", reason: "transferred", redirect: "transferred" });
+        await settle();
+        assert.deepEqual(states, ["RINGING", "IN_CALL", "RINGING"]);
+        assert.deepEqual(parties, ["1003 (RINGING)"]);
+        assert.equal(peers[0].signalingState, "closed", "nothing more goes to the old party");
+        assert.equal(document.elements.length, 0, "nor is it played");
+        assert.ok(microphone.requests[0].stream.getTracks().every(track => !track.stopped), "the microphone stays on");
+        call.handleError({ code: "INVALID_STATE", message: "Media negotiation needs a connected call; this one is RINGING" });
+        assert.equal(call.getCallState(), "RINGING", "a late offer refused meanwhile is no failure");
+
+        call.handleCallState({ state: "IN_CALL", otherParty: "1003", offerer: true });
+        await settle();
+        assert.deepEqual(states, ["RINGING", "IN_CALL", "RINGING", "IN_CALL"]);
+        assert.equal(peers.length, 2, "a fresh peer connection for the new party");
+        const offers = port.sent.filter(message => message.type === "sdp" && message.description.type === "offer");
+        assert.equal(offers.length, 1, "this side offers to the new party, as the offerer");
+        assert.equal(microphone.requests.length, 1, "on the microphone it already had");
+        assert.equal(call.getEndReason(), null);
+    });
+
+    it("ignores a redirect the phase does not allow", async () => {
+        const call = incoming(fakePort());
+        call.handleCallState({ state: "RINGING", otherParty: "1003", redirect: "transferred" });
+        call.handleCallState({ state: "COMPLETED", otherParty: "1003", redirect: "transferred" });
+        assert.equal(call.getCallState(), "RINGING");
+        assert.equal(call.getOtherParty(), "1001");
+        assert.ok(consoleLines.some(line => line.includes("redirected:COMPLETED is not allowed in phase INCOMING")),
+            consoleLines.join("\n"));
+    });
+});
+
 describe("the Call methods the contract lists but this client does not support yet", () => {
     for (const name of NOT_YET_SUPPORTED) {
         it(`${name}() throws an Error naming it, not a TypeError`, () => {
@@ -589,7 +786,8 @@ describe("the Call methods the contract lists but this client does not support y
         const call = outgoing(fakePort());
         for (const name of ["start", "accept", "reject", "hangUp", "onCallStateChanged", "getCallState", "getOtherParty",
             "getEndReason", "getCallType", "setRemoteDisplay", "attachCamera", "hold", "unHold", "unhold", "sendMessage",
-            "onMessageReceived", "mute", "unMute", "unmute", "isMuted", "sendDtmf", "onDtmfReceived", ...NOT_YET_SUPPORTED]) {
+            "onMessageReceived", "mute", "unMute", "unmute", "isMuted", "sendDtmf", "onDtmfReceived", "forward", "transfer",
+            "onOtherPartyChanged", ...NOT_YET_SUPPORTED]) {
             assert.equal(typeof call[name], "function", name);
         }
     });

@@ -44,6 +44,14 @@ describe("the stand-in client of an unreachable phone system", () => {
         assert.deepEqual(missing, []);
     });
 
+    it("refuses forward() and transfer() as the real client does, with a rejected promise naming the reason", async () => {
+        const call = standIn.OzWebClient.createCall("1001");
+        for (const method of ["forward", "transfer"]) {
+            await assert.rejects(call[method]("1002"), error => error.name === "RedirectRefusedError"
+                && error.code === "NOT_CONNECTED" && error.message.includes("the phone system is down"));
+        }
+    });
+
     it("reports CONNECTION_FAILED with the reason to every handler", () => {
         const seen = [];
         standIn.OzWebClient.onConnectionStateChanged(state => seen.push(`${state}: ${state.reason}`));

@@ -8,6 +8,14 @@ function unavailable(what) {
     log.error(`${what} is not available: ${UNREACHABLE}`);
 }
 
+function refusedRedirect(method) {
+    unavailable(`Call.${method}()`);
+    const error = new Error(`WebphoneAPI: Call.${method}() refused: NOT_CONNECTED ${UNREACHABLE}`);
+    error.name = "RedirectRefusedError";
+    error.code = "NOT_CONNECTED";
+    return Promise.reject(error);
+}
+
 class UnavailableCall {
     #otherParty;
     #callType;
@@ -39,8 +47,10 @@ class UnavailableCall {
     isMuted() { return false; }
     sendDtmf() { unavailable("Call.sendDtmf()"); }
     onDtmfReceived() { /* no digits ever arrive */ }
-    transfer() { unavailable("Call.transfer()"); }
-    forward() { unavailable("Call.forward()"); }
+    // Promises, as the real client's: refused at once, with the reason.
+    transfer() { return refusedRedirect("transfer"); }
+    forward() { return refusedRedirect("forward"); }
+    onOtherPartyChanged(handler) { requireHandler("onOtherPartyChanged", handler); }
     setRemoteDisplay() { /* nothing to display */ }
     setLocalDisplay() { /* nothing to display */ }
     // Promises, as the real client's are: a page waits on them.

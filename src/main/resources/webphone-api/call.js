@@ -29,14 +29,23 @@ const CallPhase = Object.freeze({
     /** dial sent, the server has not answered yet; getCallState() is still null. Becomes RINGING,
      *  IN_CALL (simultaneous dialling), BUSY or NOT_FOUND as the server says. */
     DIALLING: "DIALLING",
-    /** Outgoing, the other party is being alerted. Becomes IN_CALL, REJECTED or NOT_ANSWERED. */
+    /** Outgoing, the other party is being alerted; also a call forwarded or transferred to a new
+     *  other party, until it answers. Becomes IN_CALL, REJECTED or NOT_ANSWERED. */
     RINGING: "RINGING",
-    /** Incoming, waiting for the page. Becomes ANSWERING on accept(), COMPLETED on reject(). */
+    /** Incoming, waiting for the page. Becomes ANSWERING on accept(), COMPLETED on reject(),
+     *  FORWARDING on forward(). */
     INCOMING: "INCOMING",
+    /** Incoming, forward() sent: still RINGING for the page until the server confirms (COMPLETED,
+     *  the call is the target's now) or refuses (back to INCOMING). */
+    FORWARDING: "FORWARDING",
     /** Incoming, accept() called: the microphone first, then accept to the server. Becomes IN_CALL. */
     ANSWERING: "ANSWERING",
-    /** Answered; media is negotiated and flows. Becomes HOLD, or ends COMPLETED. */
+    /** Answered; media is negotiated and flows. Becomes HOLD, TRANSFERRING on transfer(), RINGING
+     *  when the other party transfers this side elsewhere, or ends COMPLETED. */
     IN_CALL: "IN_CALL",
+    /** transfer() sent: still IN_CALL for the page, media flowing, until the server confirms
+     *  (COMPLETED, the other party rings at the target) or refuses (back to IN_CALL). */
+    TRANSFERRING: "TRANSFERRING",
     /** Held by either party; the media stays set up. Becomes IN_CALL again, or ends COMPLETED. */
     HOLD: "HOLD",
     // The final phases, named after the CallState each shows; nothing leaves them.
@@ -54,8 +63,10 @@ const CALL_STATE_OF_PHASE = Object.freeze({
     DIALLING: null,
     RINGING: CallState.RINGING,
     INCOMING: CallState.RINGING,
+    FORWARDING: CallState.RINGING,
     ANSWERING: CallState.RINGING,
     IN_CALL: CallState.IN_CALL,
+    TRANSFERRING: CallState.IN_CALL,
     HOLD: CallState.HOLD,
     COMPLETED: CallState.COMPLETED,
     REJECTED: CallState.REJECTED,
@@ -65,12 +76,16 @@ const CALL_STATE_OF_PHASE = Object.freeze({
     ERROR: CallState.ERROR
 });
 
-// What moves a call: the page's methods, what this browser sees, and each state the server announces
-// ("server:" and the CallState it sent).
+// What moves a call: the page's methods, what this browser sees, each state the server announces
+// ("server:" and the CallState it sent), each state a forward or transfer brings ("redirected:",
+// the server's call-state with redirect), and the server's refusal of a forward or transfer.
 const CallEvent = Object.freeze({
     START: "start",
     ACCEPT: "accept",
     REJECT: "reject",
+    FORWARD: "forward",
+    TRANSFER: "transfer",
+    REFUSED: "refused",
     HANG_UP: "hangUp",
     FAIL: "fail",
     CONNECTION_LOST: "connectionLost",
@@ -79,7 +94,8 @@ const CallEvent = Object.freeze({
     UNHOLD: "unhold",
     SEND_MESSAGE: "sendMessage",
     SEND_DTMF: "sendDtmf",
-    server: state => `server:${state}`
+    server: state => `server:${state}`,
+    redirected: state => `redirected:${state}`
 });
 
 // A legal event that changes nothing: the server repeating a state, a second hangUp(), a request
@@ -123,6 +139,8 @@ const CALL_TRANSITIONS = Object.freeze({
     }),
     RINGING: liveCallEnds({
         [CallEvent.server(CallState.RINGING)]: STAY,
+        // The callee forwarded the call: it rings at the target now.
+        [CallEvent.redirected(CallState.RINGING)]: STAY,
         [CallEvent.server(CallState.IN_CALL)]: CallPhase.IN_CALL,
         [CallEvent.server(CallState.REJECTED)]: CallPhase.REJECTED,
         [CallEvent.server(CallState.NOT_ANSWERED)]: CallPhase.NOT_ANSWERED
@@ -130,9 +148,16 @@ const CALL_TRANSITIONS = Object.freeze({
     INCOMING: liveCallEnds({
         [CallEvent.ACCEPT]: CallPhase.ANSWERING,
         [CallEvent.REJECT]: CallPhase.COMPLETED,
+        [CallEvent.FORWARD]: CallPhase.FORWARDING,
         [CallEvent.server(CallState.RINGING)]: STAY,
         // The server connected a call this page never answered: it has no microphone to talk with.
         [CallEvent.server(CallState.IN_CALL)]: CallPhase.ERROR,
+        [CallEvent.server(CallState.NOT_ANSWERED)]: CallPhase.NOT_ANSWERED
+    }),
+    FORWARDING: liveCallEnds({
+        [CallEvent.server(CallState.RINGING)]: STAY,
+        [CallEvent.redirected(CallState.COMPLETED)]: CallPhase.COMPLETED,
+        [CallEvent.REFUSED]: CallPhase.INCOMING,
         [CallEvent.server(CallState.NOT_ANSWERED)]: CallPhase.NOT_ANSWERED
     }),
     ANSWERING: liveCallEnds({
@@ -146,7 +171,17 @@ const CALL_TRANSITIONS = Object.freeze({
         [CallEvent.SEND_MESSAGE]: STAY,
         [CallEvent.SEND_DTMF]: STAY,
         [CallEvent.server(CallState.IN_CALL)]: STAY,
-        [CallEvent.server(CallState.HOLD)]: CallPhase.HOLD
+        [CallEvent.server(CallState.HOLD)]: CallPhase.HOLD,
+        [CallEvent.TRANSFER]: CallPhase.TRANSFERRING,
+        // The other party transferred this side: it rings at the target, with media to set up anew.
+        [CallEvent.redirected(CallState.RINGING)]: CallPhase.RINGING
+    }),
+    TRANSFERRING: liveCallEnds({
+        [CallEvent.server(CallState.IN_CALL)]: STAY,
+        [CallEvent.redirected(CallState.COMPLETED)]: CallPhase.COMPLETED,
+        [CallEvent.REFUSED]: CallPhase.IN_CALL,
+        // Both parties transferred at once, and the other's went first.
+        [CallEvent.redirected(CallState.RINGING)]: CallPhase.RINGING
     }),
     // Either party holds, and either takes the call off hold, whoever held it.
     HOLD: liveCallEnds({
@@ -198,16 +233,28 @@ const SERVER_END_REASONS = Object.freeze({
     NOT_ANSWERED: "nobody answered in time"
 });
 
+// The phases in which a forward() or transfer() waits for the server's word.
+const REDIRECTING_PHASES = Object.freeze([CallPhase.FORWARDING, CallPhase.TRANSFERRING]);
+
 // Page methods of the contract that this client does not implement yet: each throws an Error that
 // names it, rather than the TypeError of calling something undefined.
 const CALL_METHODS_NOT_SUPPORTED = Object.freeze([
-    "transfer", "forward"
 ]);
 
 // What onMessageReceived and onDtmfReceived handlers get: a String object, so that a page may use it
 // as the text itself (message == "hi", element.textContent = message) or read its fields.
 function partyEvent(content, fields) {
     return Object.freeze(Object.assign(new String(content), fields));
+}
+
+// The rejection of a forward() or transfer() promise: code is the server's error code (BUSY,
+// NOT_FOUND, INVALID_TARGET, INVALID_STATE, UNKNOWN_CALL), or this client's own when it never got
+// that far (INVALID_TARGET, INVALID_STATE, NOT_CONNECTED) or the call ended first (CALL_ENDED).
+function redirectRefused(method, code, detail) {
+    const error = new Error(`WebphoneAPI: Call.${method}() refused: ${code}${detail ? " " + detail : ""}`);
+    error.name = "RedirectRefusedError";
+    error.code = code;
+    return error;
 }
 
 function notSupported(name) {
@@ -242,6 +289,10 @@ class Call {
     #dtmf = new EventChannel("onDtmfReceived");
     // Ours: the microphone is silenced, locally only; the call's state does not change.
     #muted = false;
+    #otherPartyChanges = new EventChannel("onOtherPartyChanged");
+    // The forward() or transfer() waiting for the server: {method, resolve, reject}; only while the
+    // phase is FORWARDING or TRANSFERRING.
+    #redirect = null;
     // Resources, not state: each exists from the phase that needs it until the call ends.
     #media = null;
     #negotiator = null;
@@ -295,6 +346,25 @@ class Call {
         if (this.#apply(CallEvent.REJECT, "rejected by this side")) {
             this.#port.send({ type: "reject", callId: this.#id });
         }
+    }
+
+    // Sends a ringing incoming call on to target (through the line's dial plan; "" is its default
+    // route). A promise: resolved once the server confirms (the call is the target's now, and ends
+    // here COMPLETED), rejected with a RedirectRefusedError when it refuses (the call rings on here).
+    forward(target) {
+        return this.#redirectTo("forward", CallEvent.FORWARD, target);
+    }
+
+    // Blind transfer of a connected call: the other party rings at target, and this side leaves the
+    // call. A promise, as forward()'s; the call goes on here until the server confirms.
+    transfer(target) {
+        return this.#redirectTo("transfer", CallEvent.TRANSFER, target);
+    }
+
+    // Ours: fn(otherParty) when the call's other party changes: this side's call was forwarded or
+    // transferred by the other party, and now rings at the number given.
+    onOtherPartyChanged(handler) {
+        this.#otherPartyChanges.add(handler);
     }
 
     hangUp() {
@@ -399,9 +469,13 @@ class Call {
         return this.#endReason;
     }
 
-    handleCallState({ state, reason, otherParty, offerer }) {
+    handleCallState({ state, reason, otherParty, offerer, redirect }) {
         if (!Object.values(CallState).includes(state)) {
             log.warn(`ignored unknown state "${state}" for ${this.#describe()}`);
+            return;
+        }
+        if (redirect) {
+            this.#redirected(state, otherParty, reason || redirect);
             return;
         }
         if (otherParty) {
@@ -451,13 +525,20 @@ class Call {
         }
     }
 
-    // A refusal before the call is up means it cannot go ahead; once it is up, one refused
-    // message (a late candidate, say) is not worth dropping the conversation for.
+    // A refusal while a forward or transfer waits is that request's: the call goes on as it was. A
+    // refusal of the dial or the answer means the call cannot go ahead. Otherwise one refused message
+    // (a late candidate, an offer sent just before a transfer made the call ring elsewhere) is not
+    // worth dropping the conversation for.
     handleError({ code, message }) {
         if (isFinalPhase(this.#phase)) {
             return;
         }
-        if (CALL_STATE_OF_PHASE[this.#phase] === null || CALL_STATE_OF_PHASE[this.#phase] === CallState.RINGING) {
+        if (REDIRECTING_PHASES.includes(this.#phase)) {
+            const pending = this.#redirect;
+            this.#apply(CallEvent.REFUSED, `${code} ${message || ""}`.trim());
+            log.warn(`${this.#describe()}: ${pending.method}() refused: ${code} ${message || ""}`);
+            pending.reject(redirectRefused(pending.method, code, message));
+        } else if ([CallPhase.DIALLING, CallPhase.INCOMING, CallPhase.ANSWERING].includes(this.#phase)) {
             this.#fail(`the server refused the call: ${code} ${message || ""}`.trim());
         } else {
             log.warn(`the server refused a message of ${this.#describe()}: ${code} ${message || ""}`);
@@ -561,6 +642,77 @@ class Call {
         }
     }
 
+    #redirectTo(method, event, target) {
+        if (target === undefined || target === null) {
+            log.warn(`${method}() needs the number to send ${this.#describe()} on to`);
+            return Promise.reject(redirectRefused(method, "INVALID_TARGET", "no number given"));
+        }
+        if (!this.#port.isConnected()) {
+            return Promise.reject(redirectRefused(method, "NOT_CONNECTED", "not connected to a webphone line"));
+        }
+        const before = this.#phase;
+        if (!this.#apply(event)) {
+            return Promise.reject(redirectRefused(method, "INVALID_STATE", `not possible in phase ${before}`));
+        }
+        const to = String(target);
+        log.info(`${this.#describe()}: ${method} to ${to || "(default route)"}`);
+        return new Promise((resolve, reject) => {
+            this.#redirect = { method, resolve, reject };
+            this.#port.send({ type: method, callId: this.#id, to });
+        });
+    }
+
+    // A forward or transfer, heard by the side that made it (COMPLETED: it went through) or by the
+    // side that stays (RINGING at its new other party, the target).
+    #redirected(state, otherParty, reason) {
+        const event = CallEvent.redirected(state);
+        if (state === CallState.COMPLETED) {
+            const pending = this.#redirect;
+            if (this.#apply(event, reason) && pending) {
+                pending.resolve();
+            }
+            return;
+        }
+        const before = this.#phase;
+        try {
+            nextCallPhase(before, event);
+        } catch (illegal) {
+            log.warn(`ignored ${event} for ${this.#describe()}: ${illegal.message}`);
+            return;
+        }
+        if (before !== CallPhase.RINGING) {
+            // Transferred: the conversation with the old party is over, the target's starts afresh.
+            this.#dropMediaPath();
+        }
+        this.#otherParty = otherParty || this.#otherParty;
+        log.info(`${this.#describe()}: ${reason}, now ringing at ${this.#otherParty}`);
+        this.#otherPartyChanges.emit(this.#otherParty);
+        this.#apply(event, reason);
+    }
+
+    // The peer connection, playback and video of the old other party go; the microphone stays for the
+    // new one, and so does a camera this side sends, which the new peer connection sends from the start.
+    #dropMediaPath() {
+        if (this.#negotiator) {
+            this.#negotiator.close();
+            this.#negotiator = null;
+        }
+        if (this.#playback) {
+            this.#playback.stop();
+            this.#playback = null;
+        }
+        this.#earlySignals.length = 0;
+        this.#remoteVideoChanged(null);
+        const media = this.#media;
+        if (media && media.camera) {
+            media.stream.then(local => {
+                if (media.camera && !local.getTracks().includes(media.camera)) {
+                    local.addTrack(media.camera);
+                }
+            }, () => {});
+        }
+    }
+
     #acquireMedia() {
         const media = new LocalMedia(this.#declaredType);
         this.#media = media;
@@ -636,9 +788,10 @@ class Call {
         }
     }
 
+    // tracks null: no other party's video known (the party changed, nothing negotiated with the new one).
     #remoteVideoChanged(tracks) {
         this.#remoteVideo = tracks;
-        this.#remoteDisplay.show(tracks);
+        this.#remoteDisplay.show(tracks || []);
         this.#updateCallType();
     }
 
@@ -727,6 +880,7 @@ class Call {
         }
         this.#phase = next;
         log.debug(`${this.#describe()}: ${previous} -> ${next}${reason ? " (" + reason + ")" : ""}`);
+        this.#settleRedirect(previous, event, reason);
         if (isFinalPhase(next)) {
             this.#endReason = reason || SERVER_END_REASONS[next] || next;
         }
@@ -741,6 +895,22 @@ class Call {
             this.#releaseResources();
         }
         return true;
+    }
+
+    // A forward or transfer whose phase is left any other way than by the server's word (the call
+    // ended, or the other party's transfer went first) is rejected; handleError and #redirected
+    // settle the server's refusal and confirmation themselves.
+    #settleRedirect(previous, event, reason) {
+        if (!REDIRECTING_PHASES.includes(previous) || !this.#redirect) {
+            return;
+        }
+        const pending = this.#redirect;
+        this.#redirect = null;
+        if (event !== CallEvent.REFUSED && event !== CallEvent.redirected(CallState.COMPLETED)) {
+            pending.reject(isFinalPhase(this.#phase)
+                ? redirectRefused(pending.method, "CALL_ENDED", reason || event)
+                : redirectRefused(pending.method, "INVALID_STATE", `the other party ${reason || "moved the call"} first`));
+        }
     }
 
     #releaseResources() {
