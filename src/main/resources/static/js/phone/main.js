@@ -2,7 +2,7 @@
 // the page's actions into the client. Features a server does not offer (yet) are switched off with a
 // word, never an exception.
 import { initialModel, nextPhoneState, Phone, PhoneEvent } from "./state.js";
-import { render } from "./view.js";
+import { nameOf, render } from "./view.js";
 
 const RETRY_MS = 5000;
 // How many keypad digits the call card shows, the newest.
@@ -41,6 +41,18 @@ function plainEnd(state, otherParty, reason) {
                 ? "The microphone is blocked: allow it in the browser's address bar, then call again."
                 : `The call failed: ${reason}`;
         default: return null;
+    }
+}
+
+// Why a forward or transfer did not happen, in the words a user would use; null when the end of the
+// call says it already.
+function plainRefusal(verb, target, error) {
+    switch (error && error.code) {
+        case "BUSY": return `${target} is in another call; the call stays with you.`;
+        case "NOT_FOUND": return `${target} is not online; the call stays with you.`;
+        case "INVALID_TARGET": return `A call cannot be ${verb} to you or to the person you are talking to.`;
+        case "CALL_ENDED": return null;
+        default: return `The call could not be ${verb}: ${(error && error.message) || error}`;
     }
 }
 
@@ -103,6 +115,14 @@ function follow(newCall, otherParty) {
     call = newCall;
     update({ call: newCall, otherParty, muted: false, messages: [], quality: "", localLevel: null, remoteLevel: null,
         camera: cameraOn(newCall), video: videoCall(newCall), dtmfSent: "", dtmfReceived: "" });
+    newCall.onOtherPartyChanged(otherParty => {
+        if (call === newCall) {
+            move(PhoneEvent.REDIRECTED, {
+                notice: `${nameOf(model, model.otherParty)} passed the call on to ${nameOf(model, otherParty)}.`,
+                otherParty, since: null
+            });
+        }
+    });
     newCall.onCallStateChanged(state => {
         if (call !== newCall) {
             return;
@@ -116,7 +136,7 @@ function follow(newCall, otherParty) {
         } else if (state !== CallState.RINGING) {
             const notice = plainEnd(state, newCall.getOtherParty(), newCall.getEndReason && newCall.getEndReason());
             call = null;
-            move(PhoneEvent.ENDED, { call: null, since: null, notice, otherParty: null });
+            move(PhoneEvent.ENDED, { call: null, since: null, notice, otherParty: null, redirecting: null });
         }
     });
     if (typeof newCall.onMessageReceived === "function") {
@@ -176,6 +196,31 @@ function readQuality(ofCall) {
             update({ quality: describeQuality(quality), localLevel: quality.localLevel, remoteLevel: quality.remoteLevel });
         }
     });
+}
+
+// Forwards the ringing call, or transfers the connected one, to target; the line's answer comes
+// later, as a notice.
+function redirect(method, input) {
+    const target = input.value.trim();
+    if (!call || !target || model.redirecting) {
+        return;
+    }
+    const ofCall = call;
+    const other = nameOf(model, model.otherParty);
+    const to = nameOf(model, target);
+    const verb = method === "forward" ? "forwarded" : "transferred";
+    let answer;
+    if (!feature(method, () => { answer = ofCall[method](target); })) {
+        return;
+    }
+    input.value = "";
+    update({ redirecting: { verb: method === "forward" ? "Forwarding" : "Transferring", to: target }, notice: null });
+    Promise.resolve(answer).then(
+        () => update({
+            redirecting: null,
+            notice: method === "forward" ? `Forwarded the call to ${to}.` : `Transferred ${other} to ${to}.`
+        }),
+        error => update({ redirecting: null, notice: plainRefusal(verb, target, error) || model.notice }));
 }
 
 function dial(number) {
@@ -240,10 +285,16 @@ function wire() {
             sendDtmf(event.key);
         }
     });
-    document.getElementById("transfer").addEventListener("click", () => {
-        const target = call && window.prompt("Transfer this call to which number?");
-        if (target) {
-            feature("transfer", () => call.transfer(target.trim()));
+    document.getElementById("forward-form").addEventListener("submit", event => {
+        event.preventDefault();
+        if (model.state === Phone.INCOMING) {
+            redirect("forward", document.getElementById("forward-to"));
+        }
+    });
+    document.getElementById("transfer-form").addEventListener("submit", event => {
+        event.preventDefault();
+        if (model.state === Phone.IN_CALL) {
+            redirect("transfer", document.getElementById("transfer-to"));
         }
     });
     document.getElementById("video").addEventListener("click", toggleVideo);

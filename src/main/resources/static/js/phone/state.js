@@ -25,6 +25,8 @@ export const PhoneEvent = Object.freeze({
     ANSWERED: "answered",
     HELD: "held",
     RESUMED: "resumed",
+    /** The other party forwarded or transferred our call: it rings at someone else now. */
+    REDIRECTED: "redirected",
     ENDED: "ended"
 });
 
@@ -37,9 +39,9 @@ const TRANSITIONS = Object.freeze({
         [PhoneEvent.RINGING_IN]: Phone.INCOMING,
         [PhoneEvent.DISCONNECTED]: Phone.OFFLINE
     },
-    CALLING: { ...callEnds, [PhoneEvent.ANSWERED]: Phone.IN_CALL },
+    CALLING: { ...callEnds, [PhoneEvent.ANSWERED]: Phone.IN_CALL, [PhoneEvent.REDIRECTED]: Phone.CALLING },
     INCOMING: { ...callEnds, [PhoneEvent.ANSWERED]: Phone.IN_CALL },
-    IN_CALL: { ...callEnds, [PhoneEvent.HELD]: Phone.HELD },
+    IN_CALL: { ...callEnds, [PhoneEvent.HELD]: Phone.HELD, [PhoneEvent.REDIRECTED]: Phone.CALLING },
     HELD: { ...callEnds, [PhoneEvent.RESUMED]: Phone.IN_CALL }
 });
 
@@ -67,6 +69,9 @@ export function initialModel() {
         localLevel: null,
         remoteLevel: null,
         notice: null,
+        // A forward or transfer this phone asked for and the line has not answered yet:
+        // {verb: "Forwarding" or "Transferring", to}.
+        redirecting: null,
         messages: [],
         // Keypad digits pressed in this call, by this side and by the other.
         dtmfSent: "",

@@ -12,7 +12,8 @@ function clock(since) {
     return `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-function nameOf(model, number) {
+/** A number as the user knows it: with the nickname of the client online under it, if it has one. */
+export function nameOf(model, number) {
     const client = model.online.get(number);
     return client && client.nickname ? `${client.nickname} (${number})` : number;
 }
@@ -26,14 +27,21 @@ export function render(model, actions) {
 
     const inCall = model.state === Phone.IN_CALL || model.state === Phone.HELD;
     const ringing = model.state === Phone.CALLING;
+    const redirecting = model.redirecting;
     show("incoming", model.state === Phone.INCOMING);
-    $("incoming-text").textContent = model.state === Phone.INCOMING
-        ? `Incoming ${model.video ? "video " : ""}call from ${nameOf(model, model.otherParty)}` : "";
+    $("incoming-text").textContent = model.state !== Phone.INCOMING ? ""
+        : redirecting ? `${redirecting.verb} the call from ${nameOf(model, model.otherParty)} to ${redirecting.to}...`
+            : `Incoming ${model.video ? "video " : ""}call from ${nameOf(model, model.otherParty)}`;
+    for (const id of ["accept", "reject", "forward", "forward-to"]) {
+        $(id).disabled = Boolean(redirecting) || (id.startsWith("forward") && actions.unavailable.has("forward"));
+    }
     show("in-call", inCall || ringing);
     $("call-with").textContent = model.otherParty ? nameOf(model, model.otherParty) : "";
-    $("call-status").textContent = {
-        CALLING: "Ringing...", IN_CALL: model.muted ? "In call (you are muted)" : "In call", HELD: "On hold"
-    }[model.state] || "";
+    $("call-status").textContent = redirecting && model.state === Phone.IN_CALL
+        ? `${redirecting.verb} to ${redirecting.to}...`
+        : {
+            CALLING: "Ringing...", IN_CALL: model.muted ? "In call (you are muted)" : "In call", HELD: "On hold"
+        }[model.state] || "";
     $("call-timer").textContent = inCall ? clock(model.since) : "00:00";
     $("hold").textContent = model.state === Phone.HELD ? "Resume" : "Hold";
     $("hold").setAttribute("aria-pressed", String(model.state === Phone.HELD));
@@ -54,6 +62,9 @@ export function render(model, actions) {
     for (const id of ["hold", "mute", "transfer", "video"]) {
         $(id).disabled = !inCall || actions.unavailable.has(id);
     }
+    // A transfer needs a connected call, and one at a time.
+    $("transfer").disabled = $("transfer").disabled || model.state !== Phone.IN_CALL || Boolean(redirecting);
+    $("transfer-to").disabled = $("transfer").disabled;
     show("chat", inCall && !actions.unavailable.has("chat"));
     $("quality").textContent = inCall ? model.quality || "" : "";
     $("local-level").value = inCall && model.localLevel !== null ? model.localLevel : 0;
