@@ -193,6 +193,39 @@ class MetricsIntegrationTests {
 	}
 
 	@Test
+	void aForwardOrTransferIsNoEndAndTheCallThatGoesOnIsCountedOnce() throws Exception {
+		PrometheusScrape before = scrape();
+		SignalingClient a = join("Metered");
+		SignalingClient b = join("Metered");
+		SignalingClient c = join("Metered");
+		a.send(Map.of("type", "dial", "callId", "moved", "to", b.number()));
+		b.await("incoming");
+		b.send(Map.of("type", "forward", "callId", "moved", "to", c.number()));
+		c.await("incoming");
+		PrometheusScrape forwarded = scrape();
+		assertThat(forwarded.value(ACTIVE, "state=\"RINGING\"")).as("one call, ringing at c").isEqualTo(1);
+
+		c.send(Map.of("type", "accept", "callId", "moved"));
+		a.awaitCallState("moved", "IN_CALL");
+		c.send(Map.of("type", "transfer", "callId", "moved", "to", b.number()));
+		b.await("incoming", (m) -> "moved".equals(m.path("callId").asString()));
+		PrometheusScrape transferred = scrape();
+		assertThat(transferred.value(ACTIVE, "state=\"RINGING\"")).isEqualTo(1);
+		assertThat(transferred.value(ACTIVE, "state=\"IN_CALL\"")).isZero();
+
+		b.send(Map.of("type", "accept", "callId", "moved"));
+		a.awaitCallState("moved", "IN_CALL");
+		a.send(Map.of("type", "hangup", "callId", "moved"));
+		b.awaitCallState("moved", "COMPLETED");
+		PrometheusScrape over = scrape();
+		assertThat(over.value(ACTIVE, "state=\"RINGING\"")).isZero();
+		assertThat(over.value(ACTIVE, "state=\"IN_CALL\"")).isZero();
+		assertThat(delta(before, over, ENDED, "outcome=\"COMPLETED\"")).as("the mover's COMPLETED is no end of the call")
+			.isEqualTo(1);
+		assertThat(delta(before, over, SETUP_COUNT, "")).as("answered at c, then at b").isEqualTo(2);
+	}
+
+	@Test
 	void refusedMessagesAreCountedByErrorCode() throws Exception {
 		PrometheusScrape before = scrape();
 		SignalingClient unjoined = SignalingClient.open(this.port);
