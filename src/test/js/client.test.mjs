@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import { loadWebphoneApi, recordingConsole, settle } from "./support/webphone-api.mjs";
 import { FakeClock, FakeDocument, FakeMediaStream, FakeMicrophone, fakeWebSocketClass } from "./support/fake-browser.mjs";
 import { FakePeerConnection } from "./support/fake-peer-connection.mjs";
-import { FakeLine } from "./support/fake-line.mjs";
 
 const GRANTED = { type: "access-granted", line: "Webphone1", phoneNumber: "1001", iceServers: [], iceTransportPolicy: "all" };
 
@@ -430,106 +429,6 @@ describe("calls through the client", () => {
         assert.equal(annsCall.getCallState(), "IN_CALL", "muting is not a state");
         assert.equal(ann.peers[0].getSenders()[0].track.enabled, false);
         assert.equal(bobsCall.isMuted(), false);
-    });
-});
-
-describe("forward and transfer between three tabs", () => {
-    // Three tabs on one fake line, each granted its number.
-    function threeTabs() {
-        const line = new FakeLine();
-        const tabs = {};
-        for (const [name, number] of [["ann", "1001"], ["bob", "1002"], ["cid", "1003"]]) {
-            const side = tab({ injectPeerConnection: true });
-            side.client.connect("", "Webphone1");
-            side.WebSocket.last.open();
-            side.WebSocket.last.serverSends({ ...GRANTED, phoneNumber: number });
-            line.attach(number, side.WebSocket.last);
-            side.socket = side.WebSocket.last;
-            tabs[name] = side;
-        }
-        return { line, ...tabs };
-    }
-
-    function answerEveryCall(side, calls) {
-        side.client.onIncomingCall(call => {
-            calls.push(call);
-            call.accept();
-        });
-    }
-
-    it("connects the transferred caller with the target on fresh peer connections, and frees the transferer", async () => {
-        const { line, ann, bob, cid } = threeTabs();
-        const bobsCalls = [];
-        const cidsCalls = [];
-        answerEveryCall(bob, bobsCalls);
-        answerEveryCall(cid, cidsCalls);
-        const annsCall = ann.client.createCall("1002");
-        const annStates = [];
-        const annParties = [];
-        annsCall.start();
-        annsCall.onCallStateChanged(state => annStates.push(state));
-        annsCall.onOtherPartyChanged(party => annParties.push(party));
-        await settle(100);
-        assert.equal(bobsCalls[0].getCallState(), "IN_CALL");
-        assert.equal(ann.peers[0].iceConnectionState, "connected");
-
-        await bobsCalls[0].transfer("1003");
-        await settle(100);
-
-        assert.equal(bobsCalls[0].getCallState(), "COMPLETED");
-        assert.equal(bobsCalls[0].getEndReason(), "transferred");
-        assert.equal(bob.peers[0].signalingState, "closed");
-        assert.equal(line.callOf("1002"), undefined, "bob is free");
-        assert.deepEqual(annParties, ["1003"]);
-        assert.equal(annsCall.getOtherParty(), "1003");
-        assert.deepEqual(annStates, ["RINGING", "IN_CALL", "RINGING", "IN_CALL"]);
-        assert.equal(cidsCalls.length, 1);
-        assert.equal(cidsCalls[0].getOtherParty(), "1001");
-        assert.equal(cidsCalls[0].getCallState(), "IN_CALL");
-        assert.equal(ann.peers.length, 2, "ann talks to cid on a new peer connection");
-        assert.equal(ann.peers[0].signalingState, "closed");
-        assert.equal(ann.peers[1].iceConnectionState, "connected");
-        assert.equal(cid.peers[0].iceConnectionState, "connected");
-        const dials = ann.socket.sentOfType("dial");
-        assert.equal(dials.length, 1, "one call for ann from start to end");
-        assert.equal(cid.socket.sentOfType("accept")[0].callId, dials[0].callId, "under the id ann chose");
-        assert.deepEqual(ann.console.filter(line => line.startsWith("error")), []);
-    });
-
-    it("rings the forwarded caller at the target, who answers", async () => {
-        const { ann, bob, cid } = threeTabs();
-        const forwardedBy = [];
-        bob.client.onIncomingCall(call => forwardedBy.push(call.forward("1003").then(() => call.getCallState())));
-        const cidsCalls = [];
-        answerEveryCall(cid, cidsCalls);
-        const annsCall = ann.client.createCall("1002");
-        annsCall.start();
-        const annStates = [];
-        annsCall.onCallStateChanged(state => annStates.push(state));
-        await settle(100);
-
-        assert.equal(await forwardedBy[0], "COMPLETED");
-        assert.deepEqual(annStates, ["RINGING", "IN_CALL"]);
-        assert.equal(annsCall.getOtherParty(), "1003");
-        assert.equal(cidsCalls[0].getCallState(), "IN_CALL");
-        assert.equal(bob.peers.length, 0, "the forwarder never set up media");
-        assert.equal(ann.peers.length, 1);
-        assert.equal(ann.peers[0].iceConnectionState, "connected");
-    });
-
-    it("keeps the call when the line refuses the transfer, and says why", async () => {
-        const { ann, bob } = threeTabs();
-        const bobsCalls = [];
-        answerEveryCall(bob, bobsCalls);
-        const annsCall = ann.client.createCall("1002");
-        annsCall.start();
-        await settle(100);
-
-        await assert.rejects(bobsCalls[0].transfer("1001"), error => error.code === "INVALID_TARGET");
-        await assert.rejects(bobsCalls[0].transfer("1009"), error => error.code === "NOT_FOUND");
-        assert.equal(bobsCalls[0].getCallState(), "IN_CALL");
-        assert.equal(annsCall.getCallState(), "IN_CALL");
-        assert.equal(bob.peers[0].iceConnectionState, "connected");
     });
 });
 
