@@ -137,6 +137,31 @@ class ResumeIntegrationTests {
 	}
 
 	@Test
+	void aClientTransferredWhileItsConnectionWasDownHearsOfItOnResumeAndRingsAtTheTarget() throws Exception {
+		SignalingClient ann = this.clients.join(LINE);
+		SignalingClient bob = this.clients.join(LINE);
+		SignalingClient cid = this.clients.join(LINE);
+		connect(ann, bob, "moved-meanwhile");
+		SignalingConnections.cut(this.context, LINE, ann.number());
+		ann.awaitClosed();
+		bob.send(Map.of("type", "transfer", "callId", "moved-meanwhile", "to", cid.number()));
+		bob.awaitCallState("moved-meanwhile", "COMPLETED");
+		assertThat(cid.await("incoming").path("from").asString()).isEqualTo(ann.number());
+
+		SignalingClient back = this.clients.open();
+		back.send(resume(ann.resumeSecret()));
+		JsonNode told = back.await("call-state");
+		assertThat(told.path("state").asString()).isEqualTo("RINGING");
+		assertThat(told.path("redirect").asString()).isEqualTo("transferred");
+		assertThat(told.path("otherParty").asString()).isEqualTo(cid.number());
+		JsonNode call = back.await("resumed").path("call");
+		assertThat(call.path("state").asString()).isEqualTo("RINGING");
+		assertThat(call.path("otherParty").asString()).isEqualTo(cid.number());
+		cid.send(Map.of("type", "accept", "callId", "moved-meanwhile"));
+		assertThat(back.awaitCallState("moved-meanwhile", "IN_CALL").path("offerer").asBoolean()).isTrue();
+	}
+
+	@Test
 	void aWrongSecretIsRefusedAndTheConnectionMayStillConnect() throws Exception {
 		SignalingClient ann = this.clients.join(LINE);
 		SignalingClient stranger = this.clients.open();
