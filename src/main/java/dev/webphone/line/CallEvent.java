@@ -49,8 +49,8 @@ enum CallEvent {
 	FORWARD,
 
 	/**
-	 * A party of a connected call sends the other party on to another number (a blind transfer): the
-	 * other party rings there, and the party that transferred it is done with the call.
+	 * A party of a connected call, held or not, sends the other party on to another number (a blind
+	 * transfer): the other party rings there, and the party that transferred it is done with the call.
 	 */
 	TRANSFER
 

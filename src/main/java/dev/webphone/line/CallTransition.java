@@ -132,7 +132,19 @@ enum CallTransition {
 	 * The callee transfers the caller to another number: the caller rings there, and the callee is
 	 * done with the call.
 	 */
-	TRANSFERRED_BY_CALLEE(IN_CALL, TRANSFER, Role.CALLEE, RINGING, RINGING, COMPLETED, null);
+	TRANSFERRED_BY_CALLEE(IN_CALL, TRANSFER, Role.CALLEE, RINGING, RINGING, COMPLETED, null),
+
+	/**
+	 * The caller transfers the callee of a held call: the callee rings at the target (the hold ends
+	 * with the call it held), and the caller is done with the call.
+	 */
+	TRANSFERRED_BY_CALLER_ON_HOLD(HOLD, TRANSFER, Role.CALLER, RINGING, COMPLETED, RINGING, null),
+
+	/**
+	 * The callee transfers the caller of a held call: the caller rings at the target (the hold ends
+	 * with the call it held), and the callee is done with the call.
+	 */
+	TRANSFERRED_BY_CALLEE_ON_HOLD(HOLD, TRANSFER, Role.CALLEE, RINGING, RINGING, COMPLETED, null);
 
 	final CallState from;
 

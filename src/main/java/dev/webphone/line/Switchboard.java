@@ -429,8 +429,8 @@ public class Switchboard implements DisposableBean {
 	}
 
 	/**
-	 * A party of a connected call sends the other party on to {@code target} (routed by the line's dial
-	 * plan), a blind transfer: the other party rings there from now on, under the same call id, and
+	 * A party of a connected call, held or not, sends the other party on to {@code target} (routed by
+	 * the line's dial plan), a blind transfer: the other party rings there from now on, under the same call id, and
 	 * the party that transferred it is done with the call ({@code COMPLETED}). Refused, the call
 	 * staying as it was, when the target is in a call, not online, or a party of this call.
 	 */
@@ -459,7 +459,7 @@ public class Switchboard implements DisposableBean {
 				throw new Refusal(Refusal.Reason.NOT_NOW, (event == CallEvent.FORWARD)
 						? ((role == Role.CALLEE) ? "Only a ringing call can be forwarded; this one is " + call.state()
 								: "Only the called party can forward a call")
-						: "Only a connected call can be transferred; this one is " + call.state(), callId);
+						: "Only a connected call, held or not, can be transferred; this one is " + call.state(), callId);
 			}
 			if (number.equals(mover.number()) || number.equals(staying.number())) {
 				throw new Refusal(Refusal.Reason.INVALID_TARGET, "The call cannot be "

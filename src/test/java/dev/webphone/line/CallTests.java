@@ -51,7 +51,9 @@ class CallTests {
 			Map.entry(key(CallState.HOLD, CallEvent.DISCONNECT, Role.CALLER), "COMPLETED/COMPLETED/COMPLETED/null"),
 			Map.entry(key(CallState.HOLD, CallEvent.DISCONNECT, Role.CALLEE), "COMPLETED/COMPLETED/COMPLETED/null"),
 			Map.entry(key(CallState.IN_CALL, CallEvent.TRANSFER, Role.CALLER), "RINGING/COMPLETED/RINGING/null"),
-			Map.entry(key(CallState.IN_CALL, CallEvent.TRANSFER, Role.CALLEE), "RINGING/RINGING/COMPLETED/null"));
+			Map.entry(key(CallState.IN_CALL, CallEvent.TRANSFER, Role.CALLEE), "RINGING/RINGING/COMPLETED/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.TRANSFER, Role.CALLER), "RINGING/COMPLETED/RINGING/null"),
+			Map.entry(key(CallState.HOLD, CallEvent.TRANSFER, Role.CALLEE), "RINGING/RINGING/COMPLETED/null"));
 
 	/** The moves that re-seat a call: the party that makes them leaves it, the other stays. */
 	private static final Set<CallEvent> RESEATING = Set.of(CallEvent.FORWARD, CallEvent.TRANSFER);

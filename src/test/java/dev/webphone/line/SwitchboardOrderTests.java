@@ -76,8 +76,8 @@ class SwitchboardOrderTests {
 
 	/**
 	 * A call between a and b, connected or ringing, with c and d free; then four threads, one per client, each make
-	 * a few moves that collide: both parties transfer each other to c or d, c and d answer, forward,
-	 * dial and hang up, a party leaves. No thread waits for ever (no deadlock), every client's messages
+	 * a few moves that collide: both parties transfer each other to c or d, held or not, c and d
+	 * answer, forward, dial and hang up, a party leaves. No thread waits for ever (no deadlock), every client's messages
 	 * make sense in order, and once the threads are done each client still on the line was told of
 	 * exactly the call the switchboard has it in, whose other party is in the same call.
 	 */
@@ -105,7 +105,7 @@ class SwitchboardOrderTests {
 		// The races did re-seat calls, both ways, and also connected the call that went on.
 		System.out.println("Redirect races: " + heard);
 		assertThat(heard).containsKeys("RINGING FORWARDED", "RINGING TRANSFERRED", "COMPLETED FORWARDED",
-				"COMPLETED TRANSFERRED", "IN_CALL after a redirect");
+				"COMPLETED TRANSFERRED", "IN_CALL after a redirect", "transferred while held");
 	}
 
 	/** Runs one race; returns how often the clients heard of a forward or transfer, by what they heard. */
@@ -142,12 +142,14 @@ class SwitchboardOrderTests {
 						String callId = (step == 0) ? "ab" : Objects.requireNonNullElse(ear.newestCallId(), "ab");
 						String to = numbers[random.nextInt(numbers.length)];
 						try {
-							switch (random.nextInt(8)) {
+							switch (random.nextInt(10)) {
 								case 0, 1 -> switchboard.transfer(self, callId, to);
 								case 2 -> switchboard.forward(self, callId, to);
 								case 3, 4 -> switchboard.accept(self, callId);
 								case 5 -> switchboard.dial(self, "d" + self.number() + "-" + step, to, CallType.AUDIO);
 								case 6 -> switchboard.hangUp(self, callId, null);
+								case 7 -> switchboard.hold(self, callId);
+								case 8 -> switchboard.unhold(self, callId);
 								default -> {
 									if (random.nextInt(4) == 0) {
 										switchboard.leave(self);
@@ -191,13 +193,21 @@ class SwitchboardOrderTests {
 			for (Ear ear : ears) {
 				ear.check();
 				boolean redirected = false;
+				Map<String, String> lastState = new HashMap<>();
 				for (String message : ear.heard()) {
+					String[] parts = message.split(" ");
 					if (message.endsWith("FORWARDED") || message.endsWith("TRANSFERRED")) {
 						redirects.merge(message.substring(message.indexOf(' ', 6) + 1), 1, Integer::sum);
+						if ("HOLD".equals(lastState.get(parts[1]))) {
+							redirects.merge("transferred while held", 1, Integer::sum);
+						}
 						redirected = true;
 					}
 					else if (redirected && message.endsWith(" IN_CALL")) {
 						redirects.merge("IN_CALL after a redirect", 1, Integer::sum);
+					}
+					if (parts[0].equals("state")) {
+						lastState.put(parts[1], parts[2]);
 					}
 				}
 			}
@@ -582,10 +592,11 @@ class SwitchboardOrderTests {
 			boolean forwarded = "FORWARDED".equals(tag);
 			boolean transferred = "TRANSFERRED".equals(tag);
 			if (forwarded || transferred) {
-				// The party that stays hears RINGING at the target; the one that moved, COMPLETED.
-				String before = (state == CallState.RINGING) ? (forwarded ? "RINGING" : "IN_CALL")
-						: (forwarded ? "incoming" : "IN_CALL");
-				if (state != CallState.RINGING && state != CallState.COMPLETED || !before.equals(last)) {
+				// The party that stays hears RINGING at the target; the one that moved, COMPLETED. A
+				// forwarded call was ringing, a transferred one connected, held or not.
+				Set<String> before = forwarded ? Set.of((state == CallState.RINGING) ? "RINGING" : "incoming")
+						: Set.of("IN_CALL", "HOLD");
+				if (state != CallState.RINGING && state != CallState.COMPLETED || !before.contains(last)) {
 					fail("%s %s %s after %s; %s", state, tag, callId, story, where);
 				}
 				return;

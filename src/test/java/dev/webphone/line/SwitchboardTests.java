@@ -126,6 +126,29 @@ class SwitchboardTests {
 	}
 
 	@Test
+	void eitherPartyTransfersAHeldCallAndTheCallThatGoesOnIsNotHeld() {
+		Client a = join();
+		Client b = join();
+		Client c = join();
+		Client d = join();
+		connected(a, b, "held");
+		this.switchboard.hold(a, "held");
+		this.switchboard.transfer(a, "held", c.number());
+		assertThat(heard(a)).endsWith("held HOLD", "held COMPLETED TRANSFERRED " + b.number());
+		assertThat(heard(b)).endsWith("held HOLD", "held RINGING TRANSFERRED " + c.number());
+		this.switchboard.accept(c, "held");
+		assertThat(heard(b)).endsWith("held IN_CALL");
+		assertThat(heard(c)).containsExactly("held IN_CALL");
+
+		this.switchboard.hold(b, "held");
+		this.switchboard.transfer(b, "held", d.number());
+		assertThat(heard(c)).endsWith("held HOLD", "held RINGING TRANSFERRED " + d.number());
+		assertThat(rung(d)).containsExactly("held " + c.number());
+		this.switchboard.hold(c, "held");
+		assertThat(heard(c)).as("a ringing call cannot be held").endsWith("held refused NOT_NOW");
+	}
+
+	@Test
 	void theDialPlanRoutesTheTarget() {
 		Switchboard routed = TestSwitchboards.of(new LineProperties.Spec("Routed", Duration.ofSeconds(60), "", false,
 				1001, 0, List.of(new LineProperties.DialRule("9(\\d+)", "$1")), List.of()));

@@ -106,6 +106,27 @@ class TransferIntegrationTests {
 	}
 
 	@Test
+	void aHeldCallIsTransferredAndTheCallThatGoesOnIsNotHeld() throws Exception {
+		SignalingClient ann = this.clients.join("Webphone1");
+		SignalingClient bob = this.clients.join("Webphone1");
+		SignalingClient cid = this.clients.join("Webphone1");
+		connect(ann, bob, "held");
+		ann.send(Map.of("type", "hold", "callId", "held"));
+		bob.awaitCallState("held", "HOLD");
+		ann.awaitCallState("held", "HOLD");
+
+		ann.send(Map.of("type", "transfer", "callId", "held", "to", cid.number()));
+		assertThat(ann.awaitCallState("held", "COMPLETED").path("redirect").asString()).isEqualTo("transferred");
+		assertThat(redirected(bob, "held").path("otherParty").asString()).isEqualTo(cid.number());
+		cid.await("incoming");
+		cid.send(Map.of("type", "accept", "callId", "held"));
+		assertThat(bob.awaitCallState("held", "IN_CALL").path("offerer").asBoolean()).isTrue();
+		assertMediaFlows(bob, cid, "held");
+		cid.send(Map.of("type", "message", "callId", "held", "text", "hello after the transfer"));
+		assertThat(bob.await("message").path("text").asString()).isEqualTo("hello after the transfer");
+	}
+
+	@Test
 	void aRefusedTransferLeavesTheCallAsItWasAndDisturbsNobody() throws Exception {
 		SignalingClient ann = this.clients.join("Webphone1");
 		SignalingClient bob = this.clients.join("Webphone1");
