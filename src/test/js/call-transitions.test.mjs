@@ -43,18 +43,21 @@ const LEGAL_MOVES = [
     "ANSWERING hangUp -> COMPLETED", "ANSWERING fail -> ERROR", "ANSWERING connectionLost -> COMPLETED",
 
     "IN_CALL server:IN_CALL -> =", "IN_CALL server:HOLD -> HOLD", "IN_CALL server:COMPLETED -> COMPLETED",
-    "IN_CALL transfer -> TRANSFERRING", "IN_CALL redirected:RINGING -> RINGING",
+    "IN_CALL transfer -> TRANSFERRING", "IN_CALL redirected:RINGING -> RINGING", "IN_CALL refused -> =",
     "IN_CALL hangUp -> COMPLETED", "IN_CALL fail -> ERROR", "IN_CALL connectionLost -> COMPLETED",
     // Requests the server decides: the phase waits for its answer.
     "IN_CALL hold -> =", "IN_CALL sendMessage -> =", "IN_CALL sendDtmf -> =",
 
     "TRANSFERRING server:IN_CALL -> =", "TRANSFERRING redirected:COMPLETED -> COMPLETED", "TRANSFERRING refused -> IN_CALL",
     "TRANSFERRING redirected:RINGING -> RINGING", "TRANSFERRING server:COMPLETED -> COMPLETED",
+    "TRANSFERRING sendMessage -> =", "TRANSFERRING sendDtmf -> =", "TRANSFERRING server:HOLD -> HOLD",
     "TRANSFERRING hangUp -> COMPLETED", "TRANSFERRING fail -> ERROR", "TRANSFERRING connectionLost -> COMPLETED",
 
     "HOLD server:HOLD -> =", "HOLD server:IN_CALL -> IN_CALL", "HOLD server:COMPLETED -> COMPLETED",
     "HOLD hangUp -> COMPLETED", "HOLD fail -> ERROR", "HOLD connectionLost -> COMPLETED",
     "HOLD unhold -> =", "HOLD sendMessage -> =", "HOLD sendDtmf -> =",
+    // A transfer asked for on hold waits in HOLD, as hold() waits in IN_CALL.
+    "HOLD transfer -> =", "HOLD refused -> =", "HOLD redirected:COMPLETED -> COMPLETED", "HOLD redirected:RINGING -> RINGING",
 
     ...FINAL_PHASES.flatMap(phase => [`${phase} hangUp -> =`, `${phase} fail -> =`, `${phase} connectionLost -> =`])
 ];

@@ -724,6 +724,78 @@ describe("transfer()", () => {
     });
 });
 
+describe("transfer() and hold", () => {
+    async function held() {
+        const port = fakePort();
+        const call = incoming(port);
+        call.accept();
+        await settle();
+        call.handleCallState({ state: "IN_CALL", otherParty: "1001", offerer: false });
+        call.handleCallState({ state: "HOLD" });
+        await settle();
+        return { port, call };
+    }
+
+    it("transfers a held call: the call stays HOLD until the server confirms", async () => {
+        const { port, call } = await held();
+        const states = recordStates(call);
+        const transferred = call.transfer("1003");
+        assert.deepEqual(port.sent.at(-1), { type: "transfer", callId: "c9", to: "1003" });
+        assert.equal(call.getCallState(), "HOLD");
+        await assert.rejects(call.transfer("1004"), error => error.code === "INVALID_STATE"
+            && error.message.includes("waits for the server already"));
+        call.handleCallState({ state: "COMPLETED", otherParty: "1001", reason: "transferred", redirect: "transferred" });
+        await transferred;
+        await settle();
+        assert.deepEqual(states, ["RINGING", "IN_CALL", "HOLD", "COMPLETED"]);
+    });
+
+    it("keeps a held call held when the transfer is refused", async () => {
+        const { call } = await held();
+        const transferred = call.transfer("1003");
+        call.handleError({ code: "BUSY", message: "in another call", callId: "c9" });
+        await assert.rejects(transferred, error => error.code === "BUSY");
+        assert.equal(call.getCallState(), "HOLD");
+        call.handleCallState({ state: "IN_CALL" });
+        assert.equal(call.getCallState(), "IN_CALL");
+    });
+
+    it("lets a transfer wait through a hold that comes meanwhile", async () => {
+        const port = fakePort();
+        const call = incoming(port);
+        call.accept();
+        await settle();
+        call.handleCallState({ state: "IN_CALL", otherParty: "1001", offerer: false });
+        const transferred = call.transfer("1003");
+        call.handleCallState({ state: "HOLD" });
+        assert.equal(call.getCallState(), "HOLD");
+        call.handleCallState({ state: "IN_CALL" });
+        call.handleError({ code: "NOT_FOUND", message: "not online", callId: "c9" });
+        await assert.rejects(transferred, error => error.code === "NOT_FOUND");
+        assert.equal(call.getCallState(), "IN_CALL");
+        const again = call.transfer("1004");
+        call.handleCallState({ state: "HOLD" });
+        call.handleCallState({ state: "COMPLETED", reason: "transferred", redirect: "transferred" });
+        await again;
+        assert.equal(call.getCallState(), "COMPLETED");
+    });
+
+    it("rings a party transferred while held at the target, and sends its microphone again once answered", async () => {
+        const { port, call } = await held();
+        const microphoneTrack = microphone.requests[0].stream.getTracks()[0];
+        assert.deepEqual(peers[0].getSenders().map(sender => sender.track), [null], "nothing sent while held");
+        call.handleCallState({ state: "RINGING", otherParty: "1003", reason: "transferred", redirect: "transferred" });
+        assert.equal(call.getCallState(), "RINGING");
+        assert.equal(peers[0].signalingState, "closed");
+        call.handleCallState({ state: "IN_CALL", otherParty: "1003", offerer: true });
+        await settle();
+        assert.equal(call.getCallState(), "IN_CALL");
+        assert.deepEqual(peers[1].getSenders().map(sender => sender.track), [microphoneTrack],
+            "the call with the target is not held");
+        assert.ok(port.sent.some(message => message.type === "sdp" && message.description.type === "offer"));
+    });
+});
+
 describe("a call transferred by the other party", () => {
     it("rings at the new party, drops the old media path, and connects afresh with a new peer connection", async () => {
         const port = fakePort();

@@ -174,22 +174,34 @@ const CALL_TRANSITIONS = Object.freeze({
         [CallEvent.server(CallState.HOLD)]: CallPhase.HOLD,
         [CallEvent.TRANSFER]: CallPhase.TRANSFERRING,
         // The other party transferred this side: it rings at the target, with media to set up anew.
-        [CallEvent.redirected(CallState.RINGING)]: CallPhase.RINGING
+        [CallEvent.redirected(CallState.RINGING)]: CallPhase.RINGING,
+        // A transfer asked for on hold, refused once the call was taken off hold: it goes on.
+        [CallEvent.REFUSED]: STAY
     }),
+    // The call goes on while the server decides; a hold meanwhile leaves the transfer waiting in HOLD.
     TRANSFERRING: liveCallEnds({
+        [CallEvent.SEND_MESSAGE]: STAY,
+        [CallEvent.SEND_DTMF]: STAY,
         [CallEvent.server(CallState.IN_CALL)]: STAY,
+        [CallEvent.server(CallState.HOLD)]: CallPhase.HOLD,
         [CallEvent.redirected(CallState.COMPLETED)]: CallPhase.COMPLETED,
         [CallEvent.REFUSED]: CallPhase.IN_CALL,
         // Both parties transferred at once, and the other's went first.
         [CallEvent.redirected(CallState.RINGING)]: CallPhase.RINGING
     }),
-    // Either party holds, and either takes the call off hold, whoever held it.
+    // Either party holds, and either takes the call off hold, whoever held it. A transfer asked for
+    // here waits in HOLD, as hold() waits in IN_CALL: the page sees the call held until the server says.
     HOLD: liveCallEnds({
         [CallEvent.UNHOLD]: STAY,
         [CallEvent.SEND_MESSAGE]: STAY,
         [CallEvent.SEND_DTMF]: STAY,
+        [CallEvent.TRANSFER]: STAY,
         [CallEvent.server(CallState.HOLD)]: STAY,
-        [CallEvent.server(CallState.IN_CALL)]: CallPhase.IN_CALL
+        [CallEvent.server(CallState.IN_CALL)]: CallPhase.IN_CALL,
+        [CallEvent.redirected(CallState.COMPLETED)]: CallPhase.COMPLETED,
+        [CallEvent.REFUSED]: STAY,
+        // Transferred by the other party while held: it rings at the target, no longer held.
+        [CallEvent.redirected(CallState.RINGING)]: CallPhase.RINGING
     }),
     COMPLETED: AFTER_THE_END,
     REJECTED: AFTER_THE_END,
@@ -233,9 +245,6 @@ const SERVER_END_REASONS = Object.freeze({
     NOT_ANSWERED: "nobody answered in time"
 });
 
-// The phases in which a forward() or transfer() waits for the server's word.
-const REDIRECTING_PHASES = Object.freeze([CallPhase.FORWARDING, CallPhase.TRANSFERRING]);
-
 // Page methods of the contract that this client does not implement yet: each throws an Error that
 // names it, rather than the TypeError of calling something undefined.
 const CALL_METHODS_NOT_SUPPORTED = Object.freeze([
@@ -265,7 +274,8 @@ function notSupported(name) {
 
 // The phases in which attachCamera() may turn the camera on: from start() or accept() on (the camera
 // joins what the call will send), and in the call (a renegotiation). Not on hold: nothing is sent.
-const CAMERA_PHASES = new Set([CallPhase.DIALLING, CallPhase.RINGING, CallPhase.ANSWERING, CallPhase.IN_CALL]);
+const CAMERA_PHASES = new Set([CallPhase.DIALLING, CallPhase.RINGING, CallPhase.ANSWERING, CallPhase.IN_CALL,
+    CallPhase.TRANSFERRING]);
 
 function invalidState(method, why) {
     const error = new Error(`WebphoneAPI: ${method} ${why}`);
@@ -500,7 +510,7 @@ class Call {
 
     // A chat message or DTMF digits from the other party of the call.
     handlePartyMessage(message) {
-        if (this.#phase !== CallPhase.IN_CALL && this.#phase !== CallPhase.HOLD) {
+        if (![CallPhase.IN_CALL, CallPhase.TRANSFERRING, CallPhase.HOLD].includes(this.#phase)) {
             log.debug(`ignored a ${message.type} for ${this.#describe()} in phase ${this.#phase}`);
             return;
         }
@@ -525,7 +535,8 @@ class Call {
         }
     }
 
-    // A refusal while a forward or transfer waits is that request's: the call goes on as it was. A
+    // A refusal while a forward or transfer waits is that request's (it is the only request of this
+    // call that waits for an answer): the call goes on as it was. A
     // refusal of the dial or the answer means the call cannot go ahead. Otherwise one refused message
     // (a late candidate, an offer sent just before a transfer made the call ring elsewhere) is not
     // worth dropping the conversation for.
@@ -533,8 +544,9 @@ class Call {
         if (isFinalPhase(this.#phase)) {
             return;
         }
-        if (REDIRECTING_PHASES.includes(this.#phase)) {
+        if (this.#redirect) {
             const pending = this.#redirect;
+            this.#redirect = null;
             this.#apply(CallEvent.REFUSED, `${code} ${message || ""}`.trim());
             log.warn(`${this.#describe()}: ${pending.method}() refused: ${code} ${message || ""}`);
             pending.reject(redirectRefused(pending.method, code, message));
@@ -651,9 +663,11 @@ class Call {
             return Promise.reject(redirectRefused(method, "NOT_CONNECTED", "not connected to a webphone line"));
         }
         const before = this.#phase;
-        if (!this.#apply(event)) {
-            return Promise.reject(redirectRefused(method, "INVALID_STATE", `not possible in phase ${before}`));
+        if (this.#redirect || !this.#request(event)) {
+            return Promise.reject(redirectRefused(method, "INVALID_STATE", this.#redirect
+                ? `a ${this.#redirect.method}() waits for the server already` : `not possible in phase ${before}`));
         }
+        this.#apply(event);
         const to = String(target);
         log.info(`${this.#describe()}: ${method} to ${to || "(default route)"}`);
         return new Promise((resolve, reject) => {
@@ -668,6 +682,9 @@ class Call {
         const event = CallEvent.redirected(state);
         if (state === CallState.COMPLETED) {
             const pending = this.#redirect;
+            if (this.#request(event)) {
+                this.#redirect = null;
+            }
             if (this.#apply(event, reason) && pending) {
                 pending.resolve();
             }
@@ -880,7 +897,7 @@ class Call {
         }
         this.#phase = next;
         log.debug(`${this.#describe()}: ${previous} -> ${next}${reason ? " (" + reason + ")" : ""}`);
-        this.#settleRedirect(previous, event, reason);
+        this.#settleRedirect(event, reason);
         if (isFinalPhase(next)) {
             this.#endReason = reason || SERVER_END_REASONS[next] || next;
         }
@@ -897,20 +914,18 @@ class Call {
         return true;
     }
 
-    // A forward or transfer whose phase is left any other way than by the server's word (the call
-    // ended, or the other party's transfer went first) is rejected; handleError and #redirected
-    // settle the server's refusal and confirmation themselves.
-    #settleRedirect(previous, event, reason) {
-        if (!REDIRECTING_PHASES.includes(previous) || !this.#redirect) {
+    // A forward or transfer still waiting when the call ends, or when the other party's own transfer
+    // comes first, is rejected; handleError and #redirected settle the server's refusal and
+    // confirmation themselves. A hold or unhold meanwhile leaves it waiting.
+    #settleRedirect(event, reason) {
+        const pending = this.#redirect;
+        if (!pending || !(isFinalPhase(this.#phase) || event === CallEvent.redirected(CallState.RINGING))) {
             return;
         }
-        const pending = this.#redirect;
         this.#redirect = null;
-        if (event !== CallEvent.REFUSED && event !== CallEvent.redirected(CallState.COMPLETED)) {
-            pending.reject(isFinalPhase(this.#phase)
-                ? redirectRefused(pending.method, "CALL_ENDED", reason || event)
-                : redirectRefused(pending.method, "INVALID_STATE", `the other party ${reason || "moved the call"} first`));
-        }
+        pending.reject(isFinalPhase(this.#phase)
+            ? redirectRefused(pending.method, "CALL_ENDED", reason || event)
+            : redirectRefused(pending.method, "INVALID_STATE", `the other party ${reason || "moved the call"} first`));
     }
 
     #releaseResources() {

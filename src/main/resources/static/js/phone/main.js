@@ -293,7 +293,7 @@ function wire() {
     });
     document.getElementById("transfer-form").addEventListener("submit", event => {
         event.preventDefault();
-        if (model.state === Phone.IN_CALL) {
+        if (inCall()) {
             redirect("transfer", document.getElementById("transfer-to"));
         }
     });

@@ -42,7 +42,7 @@ const TRANSITIONS = Object.freeze({
     CALLING: { ...callEnds, [PhoneEvent.ANSWERED]: Phone.IN_CALL, [PhoneEvent.REDIRECTED]: Phone.CALLING },
     INCOMING: { ...callEnds, [PhoneEvent.ANSWERED]: Phone.IN_CALL },
     IN_CALL: { ...callEnds, [PhoneEvent.HELD]: Phone.HELD, [PhoneEvent.REDIRECTED]: Phone.CALLING },
-    HELD: { ...callEnds, [PhoneEvent.RESUMED]: Phone.IN_CALL }
+    HELD: { ...callEnds, [PhoneEvent.RESUMED]: Phone.IN_CALL, [PhoneEvent.REDIRECTED]: Phone.CALLING }
 });
 
 /** The state after event in state, or null when the table has no such move. */

@@ -37,7 +37,7 @@ export function render(model, actions) {
     }
     show("in-call", inCall || ringing);
     $("call-with").textContent = model.otherParty ? nameOf(model, model.otherParty) : "";
-    $("call-status").textContent = redirecting && model.state === Phone.IN_CALL
+    $("call-status").textContent = redirecting && inCall
         ? `${redirecting.verb} to ${redirecting.to}...`
         : {
             CALLING: "Ringing...", IN_CALL: model.muted ? "In call (you are muted)" : "In call", HELD: "On hold"
@@ -62,8 +62,8 @@ export function render(model, actions) {
     for (const id of ["hold", "mute", "transfer", "video"]) {
         $(id).disabled = !inCall || actions.unavailable.has(id);
     }
-    // A transfer needs a connected call, and one at a time.
-    $("transfer").disabled = $("transfer").disabled || model.state !== Phone.IN_CALL || Boolean(redirecting);
+    // A transfer needs a connected call, held or not, and one at a time.
+    $("transfer").disabled = $("transfer").disabled || Boolean(redirecting);
     $("transfer-to").disabled = $("transfer").disabled;
     show("chat", inCall && !actions.unavailable.has("chat"));
     $("quality").textContent = inCall ? model.quality || "" : "";

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Blind transfer and forward in three real browsers, each sending its own tone, driven by clicks on
  * the softphone at {@code /phone}: Ann calls Bob, and Bob sends her on to Cid, by transferring the
- * connected call or by forwarding it while it rings. Ann and Cid end up hearing each other (Ann on a
+ * connected call (held or not) or by forwarding it while it rings. Ann and Cid end up hearing each other (Ann on a
  * fresh peer connection, no longer Bob), and Bob is free, his microphone released. Screenshots of
  * each step go to {@code target/screenshots}. Same server configuration as {@link PhoneBrowserTests},
  * so the two share one server.
@@ -95,6 +95,38 @@ class TransferBrowserTests {
 
 		click(cid, By.id("hang-up"));
 		awaitHidden(ann, "in-call");
+		assertNoErrors(ann, bob, cid);
+	}
+
+	@Test
+	void bobTransfersAnnWhileHoldingHerAndAnnIsNotHeldWithCid() throws IOException {
+		Browser ann = open("Ann", ANN_HZ);
+		Browser bob = open("Bob", BOB_HZ);
+		Browser cid = open("Cid", CID_HZ);
+		String annNumber = ownNumber(ann);
+		String bobNumber = ownNumber(bob);
+		String cidNumber = ownNumber(cid);
+
+		click(ann, By.cssSelector("#online button[data-number='" + bobNumber + "']"));
+		awaitVisible(bob, "incoming");
+		click(bob, By.id("accept"));
+		awaitText(ann, "call-status", "In call");
+		click(bob, By.id("hold"));
+		awaitText(ann, "call-status", "On hold");
+		awaitText(bob, "call-status", "On hold");
+		type(bob, "transfer-to", cidNumber);
+		click(bob, By.id("transfer"));
+		awaitText(bob, "notice", "Transferred Ann (" + annNumber + ") to Cid (" + cidNumber + ").");
+		awaitText(ann, "call-status", "Ringing...");
+		awaitVisible(cid, "incoming");
+		click(cid, By.id("accept"));
+
+		awaitText(ann, "call-status", "In call");
+		awaitText(cid, "call-status", "In call");
+		ann.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, CID_HZ);
+		cid.assertHearsTone(VoiceCallBrowserTests.REMOTE_AUDIO, ANN_HZ);
+		assertFree(bob);
+		screenshot(ann, "transfer-held-connected");
 		assertNoErrors(ann, bob, cid);
 	}
 
