@@ -507,9 +507,11 @@ public class Switchboard implements DisposableBean {
 		String stayingLeg = reseated.legId(Role.CALLER);
 		CallState stayingHears = transition.heardBy(stayingRole);
 		outbox.tell(staying, (channel) -> channel.redirected(stayingLeg, stayingHears, number, how));
-		// The target hears the state after as the callee of a dial does: as the incoming call.
-		outbox.tell(target, (channel) -> channel.incoming(reseated.legId(Role.CALLEE), staying.number(),
-				reseated.type(), staying.properties()));
+		// The target hears the state after as the callee of a dial does: as the incoming call. Its id is
+		// read now: the message is sent later, and a dial back by the target may give it a new one first.
+		String targetLeg = reseated.legId(Role.CALLEE);
+		CallType type = reseated.type();
+		outbox.tell(target, (channel) -> channel.incoming(targetLeg, staying.number(), type, staying.properties()));
 		Duration sinceDial = Duration.ofNanos(System.nanoTime() - call.startedNanos());
 		String lineName = staying.lineName();
 		this.observers.forEach((observer) -> observer.callStateChanged(lineName, from, transition.to, sinceDial));

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.webphone.ice.IceServer;
@@ -146,6 +148,30 @@ class SwitchboardTests {
 		assertThat(rung(d)).containsExactly("held " + c.number());
 		this.switchboard.hold(c, "held");
 		assertThat(heard(c)).as("a ringing call cannot be held").endsWith("held refused NOT_NOW");
+	}
+
+	@Test
+	void theTargetIsToldTheIdItWasRungByEvenWhenItsDialBackMergedTheCallBeforeItHeardOfIt() throws Exception {
+		Client a = join();
+		Client b = join();
+		Client x = join();
+		connected(a, b, "ab");
+		// x's messages wait behind a refusal that is being delivered, as behind a slow socket.
+		CountDownLatch gate = new CountDownLatch(1);
+		((Recorder) x.channel()).refusalGate = gate;
+		Thread refused = new Thread(() -> this.switchboard.accept(x, "none"));
+		refused.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> refused.getState() == Thread.State.WAITING
+				|| refused.getState() == Thread.State.TIMED_WAITING);
+
+		this.switchboard.transfer(b, "ab", x.number());
+		this.switchboard.dial(x, "back", a.number(), CallType.AUDIO);
+		gate.countDown();
+		refused.join(10_000);
+
+		assertThat(rung(x)).containsExactly("ab " + a.number());
+		assertThat(heard(x)).containsExactly("none refused NO_SUCH_CALL", "ab COMPLETED", "back IN_CALL");
+		assertThat(heard(a)).endsWith("ab RINGING TRANSFERRED " + x.number(), "ab IN_CALL");
 	}
 
 	@Test
@@ -435,6 +461,9 @@ class SwitchboardTests {
 
 		volatile Resumed resumed;
 
+		/** When set, a refusal is delivered only once it opens: what the client is told queues behind. */
+		volatile CountDownLatch refusalGate;
+
 		@Override
 		public void accessGranted(String line, String phoneNumber, List<IceServer> iceServers) {
 		}
@@ -475,6 +504,15 @@ class SwitchboardTests {
 		@Override
 		public void refused(Refusal refusal) {
 			this.states.add(refusal.callId() + " refused " + refusal.reason());
+			CountDownLatch gate = this.refusalGate;
+			if (gate != null) {
+				try {
+					gate.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 		}
 
 		@Override
