@@ -246,9 +246,9 @@ const SERVER_END_REASONS = Object.freeze({
 });
 
 // Page methods of the contract that this client does not implement yet: each throws an Error that
-// names it, rather than the TypeError of calling something undefined.
-const CALL_METHODS_NOT_SUPPORTED = Object.freeze([
-]);
+// names it, rather than the TypeError of calling something undefined. None now; a method the contract
+// gains goes here until it is implemented.
+const CALL_METHODS_NOT_SUPPORTED = Object.freeze([]);
 
 // What onMessageReceived and onDtmfReceived handlers get: a String object, so that a page may use it
 // as the text itself (message == "hi", element.textContent = message) or read its fields.
@@ -300,8 +300,8 @@ class Call {
     // Ours: the microphone is silenced, locally only; the call's state does not change.
     #muted = false;
     #otherPartyChanges = new EventChannel("onOtherPartyChanged");
-    // The forward() or transfer() waiting for the server: {method, resolve, reject}; only while the
-    // phase is FORWARDING or TRANSFERRING.
+    // The forward() or transfer() waiting for the server's word: {method, resolve, reject}. It waits in
+    // FORWARDING or TRANSFERRING, or in HOLD (asked for on hold, or overtaken by a hold).
     #redirect = null;
     // Resources, not state: each exists from the phase that needs it until the call ends.
     #media = null;
@@ -535,11 +535,10 @@ class Call {
         }
     }
 
-    // A refusal while a forward or transfer waits is that request's (it is the only request of this
-    // call that waits for an answer): the call goes on as it was. A
-    // refusal of the dial or the answer means the call cannot go ahead. Otherwise one refused message
-    // (a late candidate, an offer sent just before a transfer made the call ring elsewhere) is not
-    // worth dropping the conversation for.
+    // A refusal while a forward or transfer waits is that request's (the only request of a call that
+    // waits for an answer): the call goes on as it was. A refusal of the dial or the answer means the
+    // call cannot go ahead. Otherwise one refused message (a late candidate, an offer sent just before
+    // a transfer made the call ring elsewhere) is not worth dropping the conversation for.
     handleError({ code, message }) {
         if (isFinalPhase(this.#phase)) {
             return;
