@@ -1,9 +1,6 @@
 package dev.webphone.browser;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Tag;
@@ -11,14 +8,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.webphone.browser.PhonePages.UI;
+import static dev.webphone.browser.PhonePages.assertNoErrors;
+import static dev.webphone.browser.PhonePages.awaitHidden;
+import static dev.webphone.browser.PhonePages.awaitText;
+import static dev.webphone.browser.PhonePages.awaitVisible;
+import static dev.webphone.browser.PhonePages.click;
+import static dev.webphone.browser.PhonePages.element;
+import static dev.webphone.browser.PhonePages.ownNumber;
+import static dev.webphone.browser.PhonePages.screenshot;
+import static dev.webphone.browser.PhonePages.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,10 +37,6 @@ import static org.awaitility.Awaitility.await;
 @Tag("browser")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class PhoneBrowserTests {
-
-	private static final Duration UI = Duration.ofSeconds(20);
-
-	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
 	@RegisterExtension
 	final Browsers browsers = Browsers.chromium();
@@ -182,7 +183,8 @@ class PhoneBrowserTests {
 	}
 
 	private static void awaitChat(Browser browser, String... lines) {
-		await().atMost(UI).untilAsserted(() -> assertThat(browser.driver()
+		// The log is redrawn as messages arrive: an entry read while it is replaced is read again.
+		await().atMost(UI).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> assertThat(browser.driver()
 			.findElements(By.cssSelector("#chat-log li"))
 			.stream()
 			.map(WebElement::getText)
@@ -194,55 +196,6 @@ class PhoneBrowserTests {
 				this.browsers.tone(toneHz));
 		await().atMost(UI).until(() -> text(browser, "own-number").startsWith("Your number: "));
 		return browser;
-	}
-
-	private static String ownNumber(Browser browser) {
-		return text(browser, "own-number").substring("Your number: ".length());
-	}
-
-	private static WebElement element(Browser browser, String id) {
-		return browser.driver().findElement(By.id(id));
-	}
-
-	private static String text(Browser browser, String id) {
-		return element(browser, id).getText().trim();
-	}
-
-	private static void click(Browser browser, By button) {
-		await().atMost(UI).ignoreExceptions().until(() -> {
-			WebElement element = browser.driver().findElement(button);
-			if (!element.isDisplayed() || !element.isEnabled()) {
-				return false;
-			}
-			element.click();
-			return true;
-		});
-	}
-
-	private static void awaitText(Browser browser, String id, String expected) {
-		await().atMost(UI).untilAsserted(() -> assertThat(text(browser, id)).isEqualTo(expected));
-	}
-
-	private static void awaitVisible(Browser browser, String id) {
-		await().atMost(UI).until(() -> element(browser, id).isDisplayed());
-	}
-
-	private static void awaitHidden(Browser browser, String id) {
-		await().atMost(UI).until(() -> !element(browser, id).isDisplayed());
-	}
-
-	/** No script error, and nothing the Content-Security-Policy refused. */
-	private static void assertNoErrors(Browser browser) {
-		assertThat(browser.consoleLines()).as("console of %s", browser)
-			.noneMatch((line) -> line.startsWith("SEVERE") && !line.contains("favicon"))
-			.noneMatch((line) -> line.contains("Content Security Policy"));
-	}
-
-	private static void screenshot(Browser browser, String name) throws IOException {
-		WebDriver driver = browser.driver();
-		Path file = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-		Files.createDirectories(SCREENSHOTS);
-		Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 }

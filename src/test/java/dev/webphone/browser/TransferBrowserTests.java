@@ -1,10 +1,6 @@
 package dev.webphone.browser;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Tag;
@@ -12,13 +8,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebElement;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.webphone.browser.PhonePages.UI;
+import static dev.webphone.browser.PhonePages.assertNoErrors;
+import static dev.webphone.browser.PhonePages.awaitHidden;
+import static dev.webphone.browser.PhonePages.awaitText;
+import static dev.webphone.browser.PhonePages.awaitVisible;
+import static dev.webphone.browser.PhonePages.click;
+import static dev.webphone.browser.PhonePages.element;
+import static dev.webphone.browser.PhonePages.ownNumber;
+import static dev.webphone.browser.PhonePages.screenshot;
+import static dev.webphone.browser.PhonePages.text;
+import static dev.webphone.browser.PhonePages.type;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,10 +37,6 @@ import static org.awaitility.Awaitility.await;
 @Tag("browser")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class TransferBrowserTests {
-
-	private static final Duration UI = Duration.ofSeconds(20);
-
-	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
 	private static final int ANN_HZ = 440;
 
@@ -210,63 +210,6 @@ class TransferBrowserTests {
 		return (List<Object>) ((JavascriptExecutor) browser.driver()).executeScript("return (window.webphoneTestPeers || [])"
 				+ ".map((peer) => peer.connectionState === 'closed' || peer.signalingState === 'closed'"
 				+ " ? 'closed' : peer.connectionState);");
-	}
-
-	private static String ownNumber(Browser browser) {
-		return text(browser, "own-number").substring("Your number: ".length());
-	}
-
-	private static WebElement element(Browser browser, String id) {
-		return browser.driver().findElement(By.id(id));
-	}
-
-	private static String text(Browser browser, String id) {
-		return element(browser, id).getText().trim();
-	}
-
-	private static void type(Browser browser, String id, String text) {
-		await().atMost(UI).until(() -> element(browser, id).isDisplayed() && element(browser, id).isEnabled());
-		element(browser, id).clear();
-		element(browser, id).sendKeys(text);
-	}
-
-	private static void click(Browser browser, By button) {
-		await().atMost(UI).ignoreExceptions().until(() -> {
-			WebElement element = browser.driver().findElement(button);
-			if (!element.isDisplayed() || !element.isEnabled()) {
-				return false;
-			}
-			element.click();
-			return true;
-		});
-	}
-
-	private static void awaitText(Browser browser, String id, String expected) {
-		await().atMost(UI).untilAsserted(() -> assertThat(text(browser, id)).as("#%s of %s", id, browser)
-			.isEqualTo(expected));
-	}
-
-	private static void awaitVisible(Browser browser, String id) {
-		await().atMost(UI).until(() -> element(browser, id).isDisplayed());
-	}
-
-	private static void awaitHidden(Browser browser, String id) {
-		await().atMost(UI).until(() -> !element(browser, id).isDisplayed());
-	}
-
-	/** No script error, and nothing the Content-Security-Policy refused. */
-	private static void assertNoErrors(Browser... browsers) {
-		for (Browser browser : browsers) {
-			assertThat(browser.consoleLines()).as("console of %s", browser)
-				.noneMatch((line) -> line.startsWith("SEVERE") && !line.contains("favicon"))
-				.noneMatch((line) -> line.contains("Content Security Policy"));
-		}
-	}
-
-	private static void screenshot(Browser browser, String name) throws IOException {
-		Path file = ((TakesScreenshot) browser.driver()).getScreenshotAs(OutputType.FILE).toPath();
-		Files.createDirectories(SCREENSHOTS);
-		Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 }

@@ -1,23 +1,24 @@
 package dev.webphone.browser;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebElement;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.webphone.browser.PhonePages.UI;
+import static dev.webphone.browser.PhonePages.assertNoErrors;
+import static dev.webphone.browser.PhonePages.awaitText;
+import static dev.webphone.browser.PhonePages.click;
+import static dev.webphone.browser.PhonePages.element;
+import static dev.webphone.browser.PhonePages.ownNumber;
+import static dev.webphone.browser.PhonePages.screenshot;
+import static dev.webphone.browser.PhonePages.script;
+import static dev.webphone.browser.PhonePages.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,10 +32,6 @@ import static org.awaitility.Awaitility.await;
 @Tag("browser")
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class VideoCallBrowserTests {
-
-	private static final Duration UI = Duration.ofSeconds(20);
-
-	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
 	@RegisterExtension
 	final Browsers browsers = Browsers.chromium().withScriptOnEveryPage(VoiceCallBrowserTests.MICROPHONE_WATCH);
@@ -127,50 +124,6 @@ class VideoCallBrowserTests {
 				this.browsers.tone(toneHz), this.browsers.camera(camera));
 		await().atMost(UI).until(() -> text(browser, "own-number").startsWith("Your number: "));
 		return browser;
-	}
-
-	private static String ownNumber(Browser browser) {
-		return text(browser, "own-number").substring("Your number: ".length());
-	}
-
-	private static WebElement element(Browser browser, String id) {
-		return browser.driver().findElement(By.id(id));
-	}
-
-	private static String text(Browser browser, String id) {
-		return element(browser, id).getText().trim();
-	}
-
-	private static Object script(Browser browser, String script) {
-		return ((JavascriptExecutor) browser.driver()).executeScript(script);
-	}
-
-	private static void click(Browser browser, By button) {
-		await().atMost(UI).ignoreExceptions().until(() -> {
-			WebElement element = browser.driver().findElement(button);
-			if (!element.isDisplayed() || !element.isEnabled()) {
-				return false;
-			}
-			element.click();
-			return true;
-		});
-	}
-
-	private static void awaitText(Browser browser, String id, String expected) {
-		await().atMost(UI).untilAsserted(() -> assertThat(text(browser, id)).isEqualTo(expected));
-	}
-
-	/** No script error, and nothing the Content-Security-Policy refused. */
-	private static void assertNoErrors(Browser browser) {
-		assertThat(browser.consoleLines()).as("console of %s", browser)
-			.noneMatch((line) -> line.startsWith("SEVERE") && !line.contains("favicon"))
-			.noneMatch((line) -> line.contains("Content Security Policy"));
-	}
-
-	private static void screenshot(Browser browser, String name) throws IOException {
-		Path file = ((TakesScreenshot) browser.driver()).getScreenshotAs(OutputType.FILE).toPath();
-		Files.createDirectories(SCREENSHOTS);
-		Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 }
