@@ -33,7 +33,7 @@ final class ClusterEdge extends AbstractWebSocketHandler
 	private static final String SESSION = ClusterEdge.class.getName() + ".session";
 
 	/** Browsers whose sessions were at a leader that is gone are told to come back. */
-	static final CloseStatus LEADER_CHANGED = new CloseStatus(1012, "the line moved to another instance");
+	static final CloseStatus LEADER_CHANGED = new CloseStatus(1012, "the line's leading instance changed");
 
 	/**
 	 * This instance is stopping: its browsers are told so (status 1012, "service restart"), and their
@@ -134,10 +134,14 @@ final class ClusterEdge extends AbstractWebSocketHandler
 		}
 	}
 
-	/** The leader changed: the sessions of this edge's browsers were at the old one, and are gone. */
+	/**
+	 * The leader is gone or changed: the sessions of this edge's browsers were at the old one, and are
+	 * gone with it. Each browser is told to connect again, and resumes if its session can be.
+	 */
 	void leaderChanged(String previous, String current) {
-		logger.warn("The cluster's leader changed from " + previous + " to " + current + "; closing "
-				+ this.sockets.size() + " browser connection(s) so they connect again");
+		logger.warn(((current != null) ? "The cluster's leader changed from " + previous + " to " + current
+				: "The cluster's leader " + previous + " is gone") + "; closing " + this.sockets.size()
+				+ " browser connection(s) so they connect again");
 		this.sockets.values().forEach((socket) -> socket.close(LEADER_CHANGED.getCode(), LEADER_CHANGED.getReason()));
 	}
 

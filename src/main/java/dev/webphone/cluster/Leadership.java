@@ -41,7 +41,10 @@ final class Leadership implements SmartLifecycle {
 		/** This instance no longer leads. */
 		void steppedDown();
 
-		/** Another instance leads than before; the browsers' sessions at the old leader are gone. */
+		/**
+		 * The leader this instance knew is gone ({@code current} is {@code null}) or replaced: the
+		 * browsers' sessions at the old leader are gone.
+		 */
 		void leaderChanged(String previous, String current);
 
 		/** A beat while this instance leads, on the lease's thread: time for the leader's upkeep. */
@@ -68,6 +71,9 @@ final class Leadership implements SmartLifecycle {
 	private volatile boolean holding;
 
 	private long acquiredAt;
+
+	/** When the beats began to fail; only meaningful while {@link #redisReachable} is false. */
+	private long unreachableSince;
 
 	private volatile String leader;
 
@@ -137,6 +143,7 @@ final class Leadership implements SmartLifecycle {
 			commands.set(ClusterBus.aliveKey(this.instanceId), "1", SetArgs.Builder.px(this.lease.toMillis()))
 				.get(timeout, TimeUnit.MILLISECONDS);
 			this.redisReachable = true;
+			this.unreachableSince = 0;
 			seen(current);
 			if (this.leading) {
 				this.listener.stillLeading();
@@ -146,10 +153,16 @@ final class Leadership implements SmartLifecycle {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
+			long now = System.nanoTime();
 			if (this.redisReachable) {
 				logger.warn("Redis is unreachable: " + ex);
+				this.unreachableSince = now;
 			}
 			this.redisReachable = false;
+			// Whoever led has stepped down by now (as this instance does below): nobody leads.
+			if (now - this.unreachableSince > this.lease.toNanos() * 2 / 3) {
+				seen(null);
+			}
 			// Two thirds of the lease since Redis last confirmed it: let go before another instance
 			// could have taken it over and served, which it cannot before a whole lease has passed.
 			if (this.holding && System.nanoTime() - this.renewedAt > this.lease.toNanos() * 2 / 3) {
@@ -168,9 +181,14 @@ final class Leadership implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * The leader as Redis says now, {@code null} for none. A leader gone (no one holds the lease) or
+	 * replaced means that the sessions of this edge's browsers are gone with it; a leader that comes
+	 * after none is news to nobody, since the browsers were let go when the last one went.
+	 */
 	private void seen(String current) {
 		String previous = this.leader;
-		if (current == null || current.equals(previous)) {
+		if (java.util.Objects.equals(current, previous)) {
 			return;
 		}
 		this.leader = current;

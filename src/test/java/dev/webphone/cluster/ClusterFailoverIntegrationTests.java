@@ -149,6 +149,7 @@ class ClusterFailoverIntegrationTests {
 		this.cluster.awaitLeader();
 		assertThat(health(one)).contains("\"UP\"");
 		SignalingClient early = join(two);
+		SignalingClient quiet = join(one);
 
 		this.redis.stop();
 		// A browser's message that cannot reach the leader: its connection is closed at once, with a
@@ -157,6 +158,8 @@ class ClusterFailoverIntegrationTests {
 		CloseStatus closed = early.awaitClosed();
 		assertThat(closed.getCode()).isEqualTo(1013);
 		assertThat(closed.getReason()).contains("unavailable");
+		// One that sends nothing is not left connected to a session that is gone: told to come back.
+		assertThat(quiet.awaitClosed().getCode()).isEqualTo(CloseStatus.SERVICE_RESTARTED.getCode());
 		await().untilAsserted(() -> {
 			assertThat(health(one)).contains("\"DOWN\"");
 			assertThat(health(two)).contains("\"DOWN\"");
