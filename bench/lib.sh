@@ -86,10 +86,11 @@ loadgen() {
 
 # Heap in use right after a full collection, in KiB, as the GC log states it (GC.heap_info, a moment
 # later, would count what the server allocated in between).
+# Of the server $SERVER_PID, whose GC log is $OUT/$SERVER_NAME-gc.log.
 heap_after_gc_kib() {
   jcmd "$SERVER_PID" GC.run > /dev/null
-  jcmd "$SERVER_PID" GC.heap_info > "$OUT/heap-info-$1.txt"
-  grep 'Pause Full (Diagnostic Command)' "$OUT/server-gc.log" | tail -n 1 \
+  jcmd "$SERVER_PID" GC.heap_info > "$OUT/heap-info-${SERVER_NAME:-server}-$1.txt"
+  grep 'Pause Full (Diagnostic Command)' "$OUT/${SERVER_NAME:-server}-gc.log" | tail -n 1 \
     | sed -n 's/.*->\([0-9]*\)\([KMG]\)(.*/\1 \2/p' \
     | awk '{print ($2 == "G") ? $1 * 1048576 : ($2 == "M") ? $1 * 1024 : $1}'
 }
