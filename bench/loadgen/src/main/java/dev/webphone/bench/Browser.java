@@ -21,6 +21,12 @@ public final class Browser implements Session.Listener.AutoDemanding {
 
 	private volatile String phoneNumber;
 
+	/** The secret that takes this browser's session back after a lost connection. */
+	private volatile String resumeSecret;
+
+	/** When set, the browser resumes the session of this secret instead of joining. */
+	private final String resuming;
+
 	private volatile int pings;
 
 	/** {@code client-state} messages seen; written by this connection's delivering thread only. */
@@ -39,8 +45,16 @@ public final class Browser implements Session.Listener.AutoDemanding {
 	};
 
 	Browser(int index, String line, Runnable onSettled) {
+		this(index, line, null, onSettled);
+	}
+
+	/**
+	 * @param resuming the resume secret of a session to take back, or {@code null} to join the line
+	 */
+	Browser(int index, String line, String resuming, Runnable onSettled) {
 		this.index = index;
 		this.line = line;
+		this.resuming = resuming;
 		this.onSettled = onSettled;
 	}
 
@@ -51,12 +65,14 @@ public final class Browser implements Session.Listener.AutoDemanding {
 	@Override
 	public void onWebSocketOpen(Session session) {
 		this.session = session;
-		send(Wire.connect(this.line, this.index));
+		send((this.resuming != null) ? Wire.resume(this.resuming) : Wire.connect(this.line, this.index));
 	}
 
 	@Override
 	public void onWebSocketText(String message) {
-		if (this.phoneNumber == null && message.contains("\"type\":\"access-granted\"")) {
+		if (this.phoneNumber == null && (message.contains("\"type\":\"access-granted\"")
+				|| message.contains("\"type\":\"resumed\""))) {
+			this.resumeSecret = Wire.field(message, "resumeSecret");
 			this.phoneNumber = Wire.field(message, "phoneNumber");
 			settle();
 			return;
@@ -117,6 +133,10 @@ public final class Browser implements Session.Listener.AutoDemanding {
 	boolean isOpen() {
 		Session current = this.session;
 		return !this.closed && current != null && current.isOpen();
+	}
+
+	String resumeSecret() {
+		return this.resumeSecret;
 	}
 
 	String phoneNumber() {

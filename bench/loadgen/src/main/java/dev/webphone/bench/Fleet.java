@@ -64,6 +64,18 @@ final class Fleet implements AutoCloseable {
 	 * @return the time it took
 	 */
 	Duration open(int count, Duration deadline) throws InterruptedException {
+		return open(count, null, deadline);
+	}
+
+	/**
+	 * Opens one connection per secret, each resuming that secret's session, as {@link #open(int, Duration)}
+	 * opens new ones.
+	 */
+	Duration resume(List<String> secrets, Duration deadline) throws InterruptedException {
+		return open(secrets.size(), secrets, deadline);
+	}
+
+	private Duration open(int count, List<String> secrets, Duration deadline) throws InterruptedException {
 		Semaphore slots = new Semaphore(this.inFlight);
 		CountDownLatch settled = new CountDownLatch(count);
 		long start = System.nanoTime();
@@ -74,7 +86,7 @@ final class Fleet implements AutoCloseable {
 				System.out.printf("deadline passed after starting %d of %d connections%n", i, count);
 				break;
 			}
-			Browser browser = new Browser(this.browsers.size(), this.line, () -> {
+			Browser browser = new Browser(this.browsers.size(), this.line, (secrets != null) ? secrets.get(i) : null, () -> {
 				slots.release();
 				settled.countDown();
 			});

@@ -26,6 +26,7 @@ public final class LoadGenerator {
 		int code = switch (args[0]) {
 			case "idle" -> IdleCapacity.run(uri, options);
 			case "calls" -> CallThroughput.run(uri, options);
+			case "resume" -> ResumeTime.run(uri, options);
 			default -> throw new IllegalArgumentException("Unknown benchmark " + args[0]);
 		};
 		System.out.flush();

@@ -15,6 +15,10 @@ final class Wire {
 				+ "\"}}";
 	}
 
+	static String resume(String secret) {
+		return "{\"type\":\"resume\",\"secret\":\"" + secret + "\"}";
+	}
+
 	static String dial(String callId, String to) {
 		return "{\"type\":\"dial\",\"callId\":\"" + callId + "\",\"to\":\"" + to + "\",\"callType\":\"AUDIO\"}";
 	}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# How long the browsers of a killed instance take to resume on another instance of the cluster.
+#
+#   bench/cluster-resume.sh                        # 2,000 clients
+#   CLIENTS=5000 bench/cluster-resume.sh
+#
+# Starts a Redis on a free port and two instances with -Xms512m -Xmx512m (the leader on $PORT, the
+# edge on $PORT+1); CLIENTS browsers join through the edge; the edge is killed (SIGKILL); each browser
+# reconnects at once to the leader and resumes its session with its secret, at most 200 at a time.
+# Prints the time from the first lost connection to the last resumed session, and whether every
+# browser kept its number.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+CLIENTS="${CLIENTS:-2000}"
+REDIS_PORT="${REDIS_PORT:-16379}"
+LEADER_PORT="$PORT"
+EDGE_PORT=$((PORT + 1))
+REDIS_PID=""
+LEADER_PID=""
+EDGE_PID=""
+
+stop_all() {
+  stop_process "$LOADGEN_PID"
+  stop_process "$EDGE_PID"
+  stop_process "$LEADER_PID"
+  stop_process "$REDIS_PID"
+}
+trap stop_all EXIT
+
+raise_fd_limit $((CLIENTS * 2 + 500))
+machine_facts
+build
+
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no > "$OUT/redis.log" 2>&1 &
+REDIS_PID=$!
+for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.2; done
+
+ARGS=(--webphone.lines[0].name=Bench --webphone.lines[0].presence=false
+  --webphone.cluster.enabled=true --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT")
+PORT="$LEADER_PORT" SERVER_NAME=leader start_server "${ARGS[@]}" --webphone.cluster.instance-id=leader
+LEADER_PID="$SERVER_PID"
+PORT="$EDGE_PORT" SERVER_NAME=edge start_server "${ARGS[@]}" --webphone.cluster.instance-id=edge
+EDGE_PID="$SERVER_PID"
+SERVER_PID="$LEADER_PID"
+
+log "joining $CLIENTS clients through the edge (:$EDGE_PORT); they resume on the leader (:$LEADER_PORT)"
+loadgen 600 resume --url="ws://127.0.0.1:$EDGE_PORT/webphone/ws" --resume-url="ws://127.0.0.1:$LEADER_PORT/webphone/ws" \
+  --line=Bench --clients="$CLIENTS" > "$OUT/loadgen.log" 2>&1 &
+LOADGEN_PID=$!
+for _ in $(seq 1 600); do
+  grep -q '^READY' "$OUT/loadgen.log" && break
+  kill -0 "$LOADGEN_PID" 2> /dev/null || break
+  sleep 0.5
+done
+grep -q '^READY' "$OUT/loadgen.log" || { log "the clients did not all join"; tail "$OUT/loadgen.log"; exit 1; }
+log "killing the edge (pid $EDGE_PID) with SIGKILL"
+kill -9 "$EDGE_PID"
+EDGE_PID=""
+wait "$LOADGEN_PID" && ok=yes || ok=no
+LOADGEN_PID=""
+{
+  grep '^all-connected' "$OUT/loadgen.log" || true
+  grep '^RESULT' "$OUT/loadgen.log" || echo 'RESULT none'
+  echo "generator finished cleanly: $ok; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee -a "$OUT/summary.txt"
+[[ "$ok" == yes ]]
