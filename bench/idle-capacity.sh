@@ -15,6 +15,9 @@ source "$(dirname "$0")/lib.sh"
 CLIENTS="${CLIENTS:-19000}"
 PRESENCE="${PRESENCE:-false}"
 PING="${PING:-25s}"
+# A browser answers only the server's pings, so it must be allowed to stay silent longer than the
+# ping interval: 12/5 of it, as the defaults (ping 5 s, idle time-out 12 s).
+IDLE_TIMEOUT="${IDLE_TIMEOUT:-$(( ${PING%s} * 12 / 5 ))s}"
 HOLD="${HOLD:-40}"
 IN_FLIGHT="${IN_FLIGHT:-200}"
 
@@ -22,14 +25,14 @@ raise_fd_limit $((CLIENTS + 500))
 machine_facts
 build
 start_server --webphone.lines[0].name=Bench --webphone.lines[0].presence="$PRESENCE" \
-  --webphone.signaling.ping-interval="$PING"
+  --webphone.signaling.ping-interval="$PING" --webphone.signaling.idle-timeout="$IDLE_TIMEOUT"
 
 sleep 5
 base_heap="$(heap_after_gc_kib before)"
 base_rss="$(rss_kib)"
 log "before: heap after GC ${base_heap} KiB, RSS ${base_rss} KiB, threads $(threads)"
 
-log "connecting $CLIENTS clients (presence=$PRESENCE), holding ${HOLD}s, server ping every $PING"
+log "connecting $CLIENTS clients (presence=$PRESENCE), holding ${HOLD}s, server ping every $PING, idle time-out $IDLE_TIMEOUT"
 loadgen 900 idle --url="ws://127.0.0.1:$PORT/webphone/ws" --line=Bench --clients="$CLIENTS" --hold="${HOLD}s" \
   --in-flight="$IN_FLIGHT" --presence="$PRESENCE" > "$OUT/loadgen.log" 2>&1 &
 LOADGEN_PID=$!
