@@ -15,35 +15,18 @@ source "$(dirname "$0")/lib.sh"
 CLIENTS="${CLIENTS:-10000}"
 PING="${PING:-5s}"   # the default; the idle time-out (12 s) must stay above it
 HOLD="${HOLD:-45}"
-REDIS_PORT="${REDIS_PORT:-16379}"
 LEADER_PORT="$PORT"
 EDGE_PORT=$((PORT + 1))
-REDIS_PID=""
-LEADER_PID=""
-EDGE_PID=""
 
-stop_all() {
-  stop_process "$LOADGEN_PID"
-  stop_process "$EDGE_PID"
-  stop_process "$LEADER_PID"
-  stop_process "$REDIS_PID"
-}
-trap stop_all EXIT
 
 raise_fd_limit $((CLIENTS + 500))
 machine_facts
 build
 
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no > "$OUT/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.2; done
+start_redis
 
-ARGS=(--webphone.lines[0].name=Bench --webphone.lines[0].presence=false --webphone.signaling.ping-interval="$PING"
-  --webphone.cluster.enabled=true --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT")
-PORT="$LEADER_PORT" SERVER_NAME=leader start_server "${ARGS[@]}" --webphone.cluster.instance-id=leader
-LEADER_PID="$SERVER_PID"
-PORT="$EDGE_PORT" SERVER_NAME=edge start_server "${ARGS[@]}" --webphone.cluster.instance-id=edge
-EDGE_PID="$SERVER_PID"
+start_cluster "$LEADER_PORT" "$EDGE_PORT" --webphone.lines[0].name=Bench --webphone.lines[0].presence=false \
+  --webphone.signaling.ping-interval="$PING"
 # The leader serves a lease (5 s) after it took the lease.
 sleep 8
 

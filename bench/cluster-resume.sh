@@ -13,36 +13,17 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CLIENTS="${CLIENTS:-2000}"
-REDIS_PORT="${REDIS_PORT:-16379}"
 LEADER_PORT="$PORT"
 EDGE_PORT=$((PORT + 1))
-REDIS_PID=""
-LEADER_PID=""
-EDGE_PID=""
 
-stop_all() {
-  stop_process "$LOADGEN_PID"
-  stop_process "$EDGE_PID"
-  stop_process "$LEADER_PID"
-  stop_process "$REDIS_PID"
-}
-trap stop_all EXIT
 
 raise_fd_limit $((CLIENTS * 2 + 500))
 machine_facts
 build
 
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no > "$OUT/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.2; done
+start_redis
 
-ARGS=(--webphone.lines[0].name=Bench --webphone.lines[0].presence=false
-  --webphone.cluster.enabled=true --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT")
-PORT="$LEADER_PORT" SERVER_NAME=leader start_server "${ARGS[@]}" --webphone.cluster.instance-id=leader
-LEADER_PID="$SERVER_PID"
-PORT="$EDGE_PORT" SERVER_NAME=edge start_server "${ARGS[@]}" --webphone.cluster.instance-id=edge
-EDGE_PID="$SERVER_PID"
-SERVER_PID="$LEADER_PID"
+start_cluster "$LEADER_PORT" "$EDGE_PORT" --webphone.lines[0].name=Bench --webphone.lines[0].presence=false
 
 log "joining $CLIENTS clients through the edge (:$EDGE_PORT); they resume on the leader (:$LEADER_PORT)"
 loadgen 600 resume --url="ws://127.0.0.1:$EDGE_PORT/webphone/ws" --resume-url="ws://127.0.0.1:$LEADER_PORT/webphone/ws" \
@@ -56,7 +37,6 @@ done
 grep -q '^READY' "$OUT/loadgen.log" || { log "the clients did not all join"; tail "$OUT/loadgen.log"; exit 1; }
 log "killing the edge (pid $EDGE_PID) with SIGKILL"
 kill -9 "$EDGE_PID"
-EDGE_PID=""
 wait "$LOADGEN_PID" && ok=yes || ok=no
 LOADGEN_PID=""
 {

@@ -18,29 +18,16 @@ PAIRS="${PAIRS:-200}"
 CALLS_PER_PAIR="${CALLS_PER_PAIR:-20}"
 WARMUP="${WARMUP:-5s}"
 DURATION="${DURATION:-30s}"
-REDIS_PORT="${REDIS_PORT:-16379}"
 FIRST_PORT="$PORT"
 SECOND_PORT=$((PORT + 1))
 LINE_ARGS=(--webphone.lines[0].name=Bench --webphone.lines[0].presence=false --webphone.limits.call-attempts-per-minute=0)
-REDIS_PID=""
-OTHER_PID=""
 
-stop_all() {
-  stop_process "$LOADGEN_PID"
-  stop_process "$SERVER_PID"
-  stop_process "$OTHER_PID"
-  stop_process "$REDIS_PID"
-}
-trap stop_all EXIT
 
 raise_fd_limit $((PAIRS * 2 + 500))
 machine_facts
 build
 
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no > "$OUT/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.2; done
-log "redis $(redis-server --version | cut -d' ' -f3) on port $REDIS_PORT, pid $REDIS_PID"
+start_redis
 
 # run_calls NAME CALLER_PORT CALLEE_PORT: the generator against the running instance(s).
 run_calls() {
@@ -67,13 +54,9 @@ run_calls() {
 PORT="$FIRST_PORT" SERVER_NAME=single start_server "${LINE_ARGS[@]}"
 run_calls single "$FIRST_PORT" "$FIRST_PORT" "$SERVER_PID"
 stop_process "$SERVER_PID"
+SERVER_PID=""
 
 # 2. Two instances of a cluster; the first one started leads.
-CLUSTER_ARGS=(--webphone.cluster.enabled=true --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT")
-PORT="$FIRST_PORT" SERVER_NAME=leader start_server "${LINE_ARGS[@]}" "${CLUSTER_ARGS[@]}" --webphone.cluster.instance-id=leader
-LEADER_PID="$SERVER_PID"
-PORT="$SECOND_PORT" SERVER_NAME=edge start_server "${LINE_ARGS[@]}" "${CLUSTER_ARGS[@]}" --webphone.cluster.instance-id=edge
-OTHER_PID="$SERVER_PID"
-SERVER_PID="$LEADER_PID"
-run_calls across "$FIRST_PORT" "$SECOND_PORT" "$LEADER_PID" "$OTHER_PID" "$REDIS_PID"
+start_cluster "$FIRST_PORT" "$SECOND_PORT" "${LINE_ARGS[@]}"
+run_calls across "$FIRST_PORT" "$SECOND_PORT" "$LEADER_PID" "$EDGE_PID" "$REDIS_PID"
 echo "across: redis $(redis-cli -p "$REDIS_PORT" info stats | grep -E '^(total_connections_received|total_commands_processed)' | tr -d '\r' | tr '\n' ' ')" | tee -a "$OUT/summary.txt"

@@ -74,8 +74,38 @@ stop_process() {
 cleanup() {
   stop_process "$LOADGEN_PID"
   stop_process "$SERVER_PID"
+  stop_process "$EDGE_PID"
+  stop_process "$LEADER_PID"
+  stop_process "$REDIS_PID"
 }
 trap cleanup EXIT
+
+# For the cluster benchmarks: Redis, and two instances on it.
+REDIS_PORT="${REDIS_PORT:-16379}"
+REDIS_PID=""
+LEADER_PID=""
+EDGE_PID=""
+
+# start_redis: an empty Redis without persistence on 127.0.0.1:$REDIS_PORT.
+start_redis() {
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no > "$OUT/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && return 0; sleep 0.2; done
+  log "redis did not answer on port $REDIS_PORT; see $OUT/redis.log"; exit 1
+}
+
+# start_cluster LEADER_PORT EDGE_PORT APP_ARGS...: two instances on that Redis, the leader (started
+# first, so it takes the lease) and the edge; sets LEADER_PID and EDGE_PID.
+start_cluster() {
+  local leader_port="$1" edge_port="$2"; shift 2
+  local cluster=(--webphone.cluster.enabled=true --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT")
+  PORT="$leader_port" SERVER_NAME=leader start_server "$@" "${cluster[@]}" --webphone.cluster.instance-id=leader
+  LEADER_PID="$SERVER_PID"
+  PORT="$edge_port" SERVER_NAME=edge start_server "$@" "${cluster[@]}" --webphone.cluster.instance-id=edge
+  EDGE_PID="$SERVER_PID"
+  SERVER_PID=""
+  log "redis $(redis-server --version | cut -d' ' -f3) on port $REDIS_PORT; leader pid $LEADER_PID on :$leader_port, edge pid $EDGE_PID on :$edge_port"
+}
 
 # loadgen SECONDS BENCHMARK ARGS... &: the generator in its own JVM, killed if it overruns SECONDS.
 # Always run it in the background: it replaces the subshell, so that $! is the generator itself.
