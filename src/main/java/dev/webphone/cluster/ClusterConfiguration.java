@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import dev.webphone.access.ConnectionLimit;
 import dev.webphone.edge.WebSocketEdge;
 import dev.webphone.signaling.SignalingConfiguration;
+import dev.webphone.signaling.SignalingProperties;
 import dev.webphone.signaling.SignalingSessions;
 import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.Gauge;
@@ -106,11 +107,22 @@ class ClusterConfiguration implements WebSocketConfigurer {
 		return edge;
 	}
 
+	/**
+	 * The line's state, written through to Redis while this instance leads. It lives as long as a
+	 * session could still resume after the last leader's last beat: the resume grace period, plus the
+	 * three leases a new leader may take to serve.
+	 */
+	@Bean
+	static RedisLineJournal lineJournal(ClusterBus bus, ClusterProperties properties, SignalingProperties signaling) {
+		return new RedisLineJournal(bus, properties.instanceId(),
+				signaling.resumeGrace().plus(properties.lease().multipliedBy(3)), properties.lease().dividedBy(3));
+	}
+
 	@Bean
 	static LeaderSessions leaderSessions(SignalingSessions sessions, ClusterBus bus,
 			StreamMessageListenerContainer<String, MapRecord<String, String, String>> streams,
-			ClusterProperties properties, ClusterEdge edge) {
-		return new LeaderSessions(sessions, bus, streams, properties.instanceId(), edge);
+			ClusterProperties properties, ClusterEdge edge, RedisLineJournal journal) {
+		return new LeaderSessions(sessions, bus, streams, properties.instanceId(), edge, journal);
 	}
 
 	@Bean
@@ -125,14 +137,25 @@ class ClusterConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static ClusterMetrics clusterMetrics(MeterRegistry registry, Leadership leadership, ClusterEdge edge,
-			LeaderSessions sessions) {
-		return new ClusterMetrics(registry, leadership, edge, sessions);
+			LeaderSessions sessions, RedisLineJournal journal) {
+		return new ClusterMetrics(registry, leadership, edge, sessions, journal);
 	}
 
 	/** Gauges of this instance's part in the cluster. */
 	static final class ClusterMetrics {
 
-		ClusterMetrics(MeterRegistry registry, Leadership leadership, ClusterEdge edge, LeaderSessions sessions) {
+		ClusterMetrics(MeterRegistry registry, Leadership leadership, ClusterEdge edge, LeaderSessions sessions,
+				RedisLineJournal journal) {
+			Gauge.builder("webphone.cluster.leader.restored.sessions", sessions, LeaderSessions::restoredCount)
+				.description("Sessions this instance restored from Redis when it last began to lead")
+				.register(registry);
+			Gauge.builder("webphone.cluster.journal.backlog", journal, RedisLineJournal::backlog)
+				.description("Changes to the line's state noted by the leader and not yet written to Redis")
+				.register(registry);
+			io.micrometer.core.instrument.FunctionCounter
+				.builder("webphone.cluster.journal.refused", journal, RedisLineJournal::refusedCount)
+				.description("Writes of the line's state Redis refused because the writer no longer led (fencing)")
+				.register(registry);
 			Gauge.builder("webphone.cluster.leader", leadership, (l) -> l.isLeading() ? 1 : 0)
 				.description("1 while this instance leads the cluster and serves the line")
 				.register(registry);

@@ -50,9 +50,15 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 
 	private volatile Subscription subscription;
 
+	private final RedisLineJournal journal;
+
+	/** How many sessions this instance restored when it last began to lead. */
+	private volatile int restored;
+
 	LeaderSessions(SignalingSessions sessions, ClusterBus bus,
 			StreamMessageListenerContainer<String, MapRecord<String, String, String>> container, String instanceId,
-			ClusterEdge edge) {
+			ClusterEdge edge, RedisLineJournal journal) {
+		this.journal = journal;
 		this.sessions = sessions;
 		this.bus = bus;
 		this.container = container;
@@ -65,8 +71,29 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 		return this.remotes.size();
 	}
 
+	/** How many sessions this instance restored when it last began to lead. */
+	int restoredCount() {
+		return this.restored;
+	}
+
+	/**
+	 * This instance now leads: it takes up the line's state as the last leader wrote it, each session
+	 * as one whose connection was just lost, before it reads a frame of the browsers, who resume.
+	 */
 	@Override
-	public void leading() {
+	public void leading(long epoch) {
+		long start = System.nanoTime();
+		this.journal.record(epoch);
+		try {
+			RedisLineJournal.Snapshot state = this.journal.read();
+			int sessionCount = this.sessions.restore(state.sessions(), state.calls());
+			this.restored = sessionCount;
+			logger.info("Restored " + sessionCount + " session(s) and " + state.calls().size()
+					+ " call(s) of the line in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+		}
+		catch (Exception ex) {
+			logger.warn("Could not read the line's state from Redis; serving without it: " + ex);
+		}
 		try {
 			// From the start of the stream when the group is new: what edges sent before the first leader.
 			this.bus.commands()
@@ -91,6 +118,8 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 
 	@Override
 	public void steppedDown() {
+		// First, so that nothing of what follows reaches Redis: the line is the next leader's now.
+		this.journal.stop();
 		Subscription current = this.subscription;
 		this.subscription = null;
 		if (current != null) {
@@ -98,6 +127,8 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 		}
 		// Their line state goes with the leadership: each client leaves as if its connection dropped.
 		this.remotes.keySet().forEach((session) -> closed(session, CloseStatus.SERVICE_RESTARTED, false, false));
+		// Not held here for a resume: they resume at the next leader, which restores them.
+		this.sessions.forgetAll();
 	}
 
 	@Override

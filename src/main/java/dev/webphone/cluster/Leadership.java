@@ -32,11 +32,25 @@ final class Leadership implements SmartLifecycle {
 			return 0
 			""";
 
+	/**
+	 * Takes the lease if nobody holds it and, in the same step, the next epoch: each leadership has
+	 * its own, which fences the writes of the line's state ({@link RedisLineJournal#WRITE}).
+	 */
+	private static final String ACQUIRE = """
+			if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+			  return redis.call('incr', KEYS[2])
+			end
+			return 0
+			""";
+
 	/** How the instance hears that it leads, that it stopped, or that the leader changed. */
 	interface Listener {
 
-		/** This instance now leads: it serves the line. */
-		void leading();
+		/**
+		 * This instance now leads: it serves the line.
+		 * @param epoch this leadership's number, greater than any earlier one's
+		 */
+		void leading(long epoch);
 
 		/** This instance no longer leads. */
 		void steppedDown();
@@ -71,6 +85,9 @@ final class Leadership implements SmartLifecycle {
 	private volatile boolean holding;
 
 	private long acquiredAt;
+
+	/** The epoch of the lease held; meaningful while {@link #holding}. */
+	private long epoch;
 
 	/** When the beats began to fail; only meaningful while {@link #redisReachable} is false. */
 	private long unreachableSince;
@@ -124,9 +141,11 @@ final class Leadership implements SmartLifecycle {
 				}
 			}
 			if (!this.holding) {
-				String set = commands.set(ClusterBus.LEADER_KEY, this.instanceId,
-						SetArgs.Builder.nx().px(this.lease.toMillis())).get(timeout, TimeUnit.MILLISECONDS);
-				if ("OK".equals(set)) {
+				Long acquired = commands.<Long>eval(ACQUIRE, ScriptOutputType.INTEGER,
+						new String[] { ClusterBus.LEADER_KEY, RedisLineJournal.EPOCH }, this.instanceId,
+						Long.toString(this.lease.toMillis())).get(timeout, TimeUnit.MILLISECONDS);
+				if (acquired != null && acquired > 0) {
+					this.epoch = acquired;
 					this.renewedAt = now;
 					this.acquiredAt = now;
 					this.holding = true;
@@ -134,8 +153,8 @@ final class Leadership implements SmartLifecycle {
 			}
 			if (this.holding && !this.leading && now - this.acquiredAt >= this.lease.toNanos()) {
 				this.leading = true;
-				logger.info("Instance " + this.instanceId + " leads the cluster");
-				this.listener.leading();
+				logger.info("Instance " + this.instanceId + " leads the cluster (epoch " + this.epoch + ")");
+				this.listener.leading(this.epoch);
 			}
 			String current = this.holding ? this.instanceId
 					: commands.get(ClusterBus.LEADER_KEY).get(timeout, TimeUnit.MILLISECONDS);

@@ -75,6 +75,18 @@ final class Call {
 	}
 
 	/**
+	 * A call another process decided and recorded ({@link JournalledCall}), taken up in the state it
+	 * had there: a restore, not a transition, so it goes by no row of the table. It starts a new
+	 * lineage: nothing re-seated it here.
+	 */
+	static Call restored(Client caller, Client callee, JournalledCall recorded) {
+		Call call = new Call(caller, callee, recorded.dialled(), recorded.callerLeg(), recorded.type(), new Object(),
+				recorded.state());
+		call.calleeLegId = recorded.calleeLeg();
+		return call;
+	}
+
+	/**
 	 * Moves the call to its next state.
 	 * @param event what happened
 	 * @param by who did it ({@code null} for the ring timer)

@@ -75,6 +75,20 @@ final class Line {
 	}
 
 	/**
+	 * A client restored from a {@link LineJournal} holds {@code number}: numbers handed out from now on
+	 * come after it, as they would have on the process that gave it.
+	 */
+	void numberTaken(String number) {
+		try {
+			long taken = Long.parseLong(number);
+			this.nextNumber.accumulateAndGet(taken + 1, Math::max);
+		}
+		catch (NumberFormatException ex) {
+			// Not one the line hands out (a token's, say): nothing to skip.
+		}
+	}
+
+	/**
 	 * Where a call to {@code dialled} goes: the default route for no number, else the first dial plan
 	 * rule that matches the whole number, else the number itself.
 	 * @return the number to ring, empty when it goes nowhere

@@ -50,8 +50,12 @@ public class Switchboard implements DisposableBean {
 
 	private final JoinRate joinRate;
 
+	/** Where the line's state is written through for a process that takes it over; {@link LineJournal#NONE} alone. */
+	private final LineJournal journal;
+
 	Switchboard(LineProperties properties, PresenceProperties presence, IceServerProvider iceServers,
-			ObjectProvider<CallObserver> observers) {
+			ObjectProvider<CallObserver> observers, ObjectProvider<LineJournal> journal) {
+		this.journal = journal.getIfAvailable(() -> LineJournal.NONE);
 		this.iceServers = iceServers;
 		this.observers = observers.orderedStream().toList();
 		this.ringTimers = new RingTimers(
@@ -228,6 +232,9 @@ public class Switchboard implements DisposableBean {
 		}
 		client.line().remove(client);
 		if (entered) {
+			if (this.journal.isRecording()) {
+				this.journal.sessionEnded(client.lineName(), client.number());
+			}
 			this.observers.forEach((observer) -> observer.clientLeft(client.lineName()));
 		}
 	}
@@ -391,6 +398,7 @@ public class Switchboard implements DisposableBean {
 		String supersededId = ringing.legId(Role.CALLEE);
 		CallTransition transition = ringing.dialBack(calleeDialId);
 		this.ringTimers.stop(ringing);
+		journal(ringing);
 		Client callee = ringing.callee();
 		String callerNumber = ringing.caller().number();
 		outbox.tell(callee,
@@ -499,6 +507,11 @@ public class Switchboard implements DisposableBean {
 		staying.setCall(reseated);
 		target.setCall(reseated);
 		this.ringTimers.start(reseated);
+		if (this.journal.isRecording()) {
+			// The same key when the caller stays: then the note of the call that goes on replaces this one.
+			this.journal.callEnded(JournalledCall.of(call).key());
+			journal(reseated);
+		}
 
 		String moverLeg = call.legId(moverRole);
 		String left = call.otherNumber(moverRole);
@@ -678,8 +691,70 @@ public class Switchboard implements DisposableBean {
 		if (transition.to.isFinal() && from != null) {
 			call.caller().setCall(null);
 			call.callee().setCall(null);
+			if (this.journal.isRecording()) {
+				this.journal.callEnded(JournalledCall.key(call.caller().lineName(), call.caller().number(),
+						call.legId(Role.CALLER)));
+			}
+		}
+		else if (!transition.to.isFinal()) {
+			journal(call);
 		}
 		announce(call, transition, from, reason, outbox);
+	}
+
+	/** Notes a live call as it stands now, with its parties' monitors held. */
+	private void journal(Call call) {
+		if (this.journal.isRecording()) {
+			this.journal.call(JournalledCall.of(call));
+		}
+	}
+
+	/**
+	 * Takes up a client that another process served (a cluster's earlier leader) as a client whose
+	 * connection was lost: it keeps its seat and number, is not reachable and shows offline until it
+	 * {@link #resumed resumes}, and numbers handed out from now on come after its own. Only for a line
+	 * that has no client with this number; not for a running line's clients.
+	 * @throws AccessDeniedException when there is no such line
+	 */
+	public Client restore(LineJournal.Session session, ClientChannel channel) {
+		Line line = this.lines.get(session.line());
+		if (line == null) {
+			throw new AccessDeniedException("There is no webphone line '" + session.line() + "'");
+		}
+		line.reserveSeat();
+		line.numberTaken(session.number());
+		Client client = new Client(line, session.number(), session.properties(), channel);
+		synchronized (client) {
+			client.markEntered();
+		}
+		this.observers.forEach((observer) -> observer.clientJoined(line.name()));
+		return client;
+	}
+
+	/**
+	 * Takes up a call that another process served between two clients {@link #restore(LineJournal.Session,
+	 * ClientChannel) restored} here, in the state it had there; a ringing call rings for a whole ring
+	 * time-out from now. Nobody is told: each party learns its call when it resumes.
+	 * @return whether the call was restored: not when either party is in another call already
+	 */
+	public boolean restore(JournalledCall recorded, Client caller, Client callee) {
+		Call call = Call.restored(caller, callee, recorded);
+		boolean[] restored = new boolean[1];
+		lockAll(List.of(caller, callee), () -> {
+			if (caller == callee || caller.call() != null || callee.call() != null || caller.isGone() || callee.isGone()) {
+				return;
+			}
+			caller.setCall(call);
+			callee.setCall(call);
+			if (call.state() == CallState.RINGING) {
+				this.ringTimers.start(call);
+			}
+			restored[0] = true;
+		});
+		if (restored[0]) {
+			this.observers.forEach((observer) -> observer.callStateChanged(caller.lineName(), null, call.state(), Duration.ZERO));
+		}
+		return restored[0];
 	}
 
 	/** Tells each party what the transition's row says it hears. */

@@ -119,6 +119,17 @@ final class ResumableClient implements ClientChannel {
 		this.overflowed = overflowed;
 	}
 
+	/**
+	 * A client another process served, taken up here as one whose connection was lost: DETACHED, its
+	 * secret known only by its hash, which stands in as the secret until a resume replaces it.
+	 */
+	static ResumableClient restored(String secretStandIn, long graceMillis, Runnable overflowed) {
+		ResumableClient restored = new ResumableClient(null, secretStandIn, graceMillis, overflowed);
+		restored.state = State.DETACHED;
+		restored.generation = 1;
+		return restored;
+	}
+
 	void bind(Client client) {
 		this.client = client;
 	}

@@ -1,8 +1,13 @@
 package dev.webphone.signaling;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,9 +16,12 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.webphone.line.Client;
+import dev.webphone.line.JournalledCall;
+import dev.webphone.line.LineJournal;
 import dev.webphone.line.Switchboard;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
@@ -51,11 +59,22 @@ class SessionResumption implements DisposableBean {
 
 	private final Map<String, ResumableClient> bySecret = new ConcurrentHashMap<>();
 
+	/**
+	 * Restored clients wait here under {@link #RESTORED} and the hash of their secret, since no more
+	 * than the hash was recorded; whether there are any, so a single instance never hashes.
+	 */
+	private volatile boolean anyRestored;
+
+	private static final String RESTORED = "#";
+
+	private final LineJournal journal;
+
 	private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
 			new CustomizableThreadFactory("resume-grace-"));
 
-	SessionResumption(Switchboard switchboard, SignalingProperties properties) {
+	SessionResumption(Switchboard switchboard, SignalingProperties properties, ObjectProvider<LineJournal> journal) {
 		this.switchboard = switchboard;
+		this.journal = journal.getIfAvailable(() -> LineJournal.NONE);
 		this.grace = properties.resumeGrace();
 		// A dropped party's call waits as long as a silent one's would before it counts as dead.
 		this.callHold = properties.idleTimeout();
@@ -72,7 +91,78 @@ class SessionResumption implements DisposableBean {
 
 	void joined(ResumableClient resumable, Client client) {
 		resumable.bind(client);
-		this.bySecret.put(resumable.secret(), resumable);
+		String secret = resumable.secret();
+		this.bySecret.put(secret, resumable);
+		record(client, secret);
+	}
+
+	/** Writes the client's resume right through, as the hash of its secret. */
+	private void record(Client client, String secret) {
+		if (this.journal.isRecording()) {
+			this.journal.session(LineJournal.Session.of(client, hash(secret)));
+		}
+	}
+
+	/**
+	 * Takes up the clients and calls another process served (a cluster's earlier leader), each client
+	 * as one whose connection was just lost: it may resume with its secret within the grace period,
+	 * its call ends if it is not back within the idle time-out (as a dropped connection's does), and
+	 * it leaves after the grace period. For a line with none of these clients yet.
+	 * @return how many clients were restored
+	 */
+	int restore(List<LineJournal.Session> sessions, List<JournalledCall> calls) {
+		Map<String, Client> byKey = new HashMap<>();
+		for (LineJournal.Session session : sessions) {
+			ResumableClient[] created = new ResumableClient[1];
+			created[0] = ResumableClient.restored(RESTORED + session.secretHash(), this.grace.toMillis(),
+					() -> overflowed(created[0]));
+			ResumableClient resumable = created[0];
+			Client client;
+			try {
+				client = this.switchboard.restore(session, resumable);
+			}
+			catch (RuntimeException ex) {
+				// A line this instance is not configured with: nobody can resume there.
+				continue;
+			}
+			resumable.bind(client);
+			byKey.put(session.key(), client);
+			this.anyRestored = true;
+			this.bySecret.put(resumable.secret(), resumable);
+			long detached = resumable.generation();
+			resumable.addTimer(detached, schedule(this.callHold,
+					() -> resumable.whileDetached(detached, () -> this.switchboard.endCall(client, LOST))));
+			resumable.addTimer(detached, schedule(this.grace, () -> expire(resumable, detached, NOT_BACK)));
+		}
+		for (JournalledCall call : calls) {
+			Client caller = byKey.get(call.line() + "/" + call.caller());
+			Client callee = byKey.get(call.line() + "/" + call.callee());
+			if (caller != null && callee != null) {
+				this.switchboard.restore(call, caller, callee);
+			}
+		}
+		return byKey.size();
+	}
+
+	/**
+	 * Lets every client go at once, without a word to a line that is no longer served here (a cluster
+	 * leader that stepped down); whoever serves the line now has them.
+	 */
+	void forgetAll() {
+		for (ResumableClient resumable : List.copyOf(this.bySecret.values())) {
+			expire(resumable, resumable.generation(), NOT_BACK);
+		}
+	}
+
+	/** The resume secret as the journal records it: its SHA-256, never the secret itself. */
+	static String hash(String secret) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
@@ -83,6 +173,9 @@ class SessionResumption implements DisposableBean {
 	 */
 	ResumableClient resume(String secret, SignalingSession to) {
 		ResumableClient resumable = this.bySecret.remove(secret);
+		if (resumable == null && this.anyRestored) {
+			resumable = this.bySecret.remove(RESTORED + hash(secret));
+		}
 		if (resumable == null) {
 			throw new ResumeRefusedException("No session to resume: the secret is wrong, already used, or expired");
 		}
@@ -93,6 +186,7 @@ class SessionResumption implements DisposableBean {
 		}
 		// Before the browser hears of it: it may need it at once.
 		this.bySecret.put(fresh, resumable);
+		record(resumable.client(), fresh);
 		if (previous != to) {
 			previous.superseded();
 		}

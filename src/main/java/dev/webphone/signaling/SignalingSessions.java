@@ -46,6 +46,21 @@ public class SignalingSessions {
 		this.resumption = resumption;
 	}
 
+	/**
+	 * Takes up the clients and calls of a line another process served, each client as one whose
+	 * connection was just lost; see {@code docs/scale-out.md}.
+	 * @return how many clients were restored
+	 */
+	public int restore(java.util.List<dev.webphone.line.LineJournal.Session> sessions,
+			java.util.List<dev.webphone.line.JournalledCall> calls) {
+		return this.resumption.restore(sessions, calls);
+	}
+
+	/** Lets every client go at once, without a word: the line is served elsewhere now. */
+	public void forgetAll() {
+		this.resumption.forgetAll();
+	}
+
 	/** A session for a browser that has just connected through {@code socket}. */
 	public SignalingSession open(BrowserSocket socket) {
 		return new SignalingSession(socket, this.codec, this.switchboard,

@@ -141,7 +141,7 @@ class LeadershipTests {
 		}
 
 		@Override
-		public void leading() {
+		public void leading(long epoch) {
 		}
 
 		@Override

@@ -41,7 +41,7 @@ class SwitchboardTests {
 		given(observers.orderedStream()).willAnswer((invocation) -> Stream.empty());
 		LineProperties lines = new LineProperties(
 				List.of(new LineProperties.Spec("Test", Duration.ofSeconds(60), "", false, 1001, 0)));
-		return new Switchboard(lines, PresenceProperties.defaults(), ice, observers);
+		return new Switchboard(lines, PresenceProperties.defaults(), ice, observers, new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(LineJournal.class));
 	}
 
 	private Client join() {

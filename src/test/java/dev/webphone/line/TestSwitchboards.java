@@ -25,7 +25,7 @@ public final class TestSwitchboards {
 		given(ice.iceServersFor(anyString())).willReturn(List.of());
 		ObjectProvider<CallObserver> observers = mock(ObjectProvider.class);
 		given(observers.orderedStream()).willAnswer((invocation) -> Stream.empty());
-		return new Switchboard(new LineProperties(List.of(lines)), PresenceProperties.defaults(), ice, observers);
+		return new Switchboard(new LineProperties(List.of(lines)), PresenceProperties.defaults(), ice, observers, new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(LineJournal.class));
 	}
 
 }

@@ -78,7 +78,8 @@ class SignalingSessionTests {
 
 	private final SessionResumption resumption = new SessionResumption(this.switchboard,
 			new SignalingProperties(List.of(), DataSize.ofKilobytes(64), Duration.ofSeconds(5), Duration.ofSeconds(12),
-					DataSize.ofKilobytes(512), 200, 50, null, Duration.ofSeconds(30)));
+					DataSize.ofKilobytes(512), 200, 50, null, Duration.ofSeconds(30)),
+			new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(dev.webphone.line.LineJournal.class));
 
 	private static Switchboard switchboard() {
 		return TestSwitchboards.of(LINE);
