@@ -53,6 +53,13 @@ final class ClusterEdge extends AbstractWebSocketHandler
 
 	private final Map<String, EdgeSocket> sockets = new ConcurrentHashMap<>();
 
+	/**
+	 * The sessions a leader has answered: their state is at that leader, so a change of leader ends
+	 * them. A connection opened since the last leader went, whose frames wait in the leader's stream
+	 * for the next one, is not among them and is kept.
+	 */
+	private final java.util.Set<String> answered = ConcurrentHashMap.newKeySet();
+
 	private volatile boolean running;
 
 	ClusterEdge(ClusterBus bus, String instanceId) {
@@ -91,6 +98,7 @@ final class ClusterEdge extends AbstractWebSocketHandler
 		if (socket == null) {
 			return;
 		}
+		this.answered.remove(session);
 		this.bus.append(ClusterBus.LEADER_STREAM,
 				Map.of(EdgeMessage.SESSION, session, EdgeMessage.KIND, EdgeMessage.CLOSED, EdgeMessage.CODE,
 						Integer.toString(status.getCode()), EdgeMessage.REASON,
@@ -111,11 +119,15 @@ final class ClusterEdge extends AbstractWebSocketHandler
 	@Override
 	public void onMessage(MapRecord<String, String, String> record) {
 		Map<String, String> message = record.getValue();
-		EdgeSocket socket = this.sockets.get(String.valueOf(message.get(EdgeMessage.SESSION)));
+		String session = String.valueOf(message.get(EdgeMessage.SESSION));
+		EdgeSocket socket = this.sockets.get(session);
 		String kind = message.get(EdgeMessage.KIND);
 		if (socket == null || kind == null) {
 			// Its browser is gone already.
 			return;
+		}
+		if (!this.answered.contains(session)) {
+			this.answered.add(session);
 		}
 		String data = message.get(EdgeMessage.DATA);
 		switch (kind) {
@@ -135,14 +147,23 @@ final class ClusterEdge extends AbstractWebSocketHandler
 	}
 
 	/**
-	 * The leader is gone or changed: the sessions of this edge's browsers were at the old one, and are
-	 * gone with it. Each browser is told to connect again, and resumes if its session can be.
+	 * The leader is gone or changed: the sessions of the browsers it answered were at the old one. Each
+	 * is told to connect again, and resumes with its secret at the next leader, which restores it.
+	 * Connections no leader has answered yet (a browser that reconnected as soon as its instance died,
+	 * say) are kept: their frames wait in the leader's stream for the next leader.
 	 */
 	void leaderChanged(String previous, String current) {
+		java.util.List<String> ended = java.util.List.copyOf(this.answered);
 		logger.warn(((current != null) ? "The cluster's leader changed from " + previous + " to " + current
-				: "The cluster's leader " + previous + " is gone") + "; closing " + this.sockets.size()
-				+ " browser connection(s) so they connect again");
-		this.sockets.values().forEach((socket) -> socket.close(LEADER_CHANGED.getCode(), LEADER_CHANGED.getReason()));
+				: "The cluster's leader " + previous + " is gone") + "; closing " + ended.size()
+				+ " browser connection(s) so they resume");
+		for (String session : ended) {
+			this.answered.remove(session);
+			EdgeSocket socket = this.sockets.get(session);
+			if (socket != null) {
+				socket.close(LEADER_CHANGED.getCode(), LEADER_CHANGED.getReason());
+			}
+		}
 	}
 
 	@Override

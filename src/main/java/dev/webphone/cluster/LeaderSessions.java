@@ -179,7 +179,10 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 			case EdgeMessage.TEXT -> {
 				Remote remote = this.remotes.get(session);
 				String data = message.get(EdgeMessage.DATA);
-				if (remote != null && data != null) {
+				if (remote == null) {
+					unknown(session);
+				}
+				else if (data != null) {
 					remote.session().receive(data);
 				}
 			}
@@ -194,6 +197,23 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 					Boolean.parseBoolean(message.get(EdgeMessage.TIMED_OUT)));
 			default -> logger.warn("Ignored a message of unknown kind '" + kind + "' on the leader's stream");
 		}
+	}
+
+	/**
+	 * A frame of a connection this leader never heard open: an earlier leader read the open and is
+	 * gone, or the session ended here. The browser is told to connect again (its edge is the first
+	 * part of the session's name) and resumes with its secret, which nobody has spent.
+	 */
+	private void unknown(String session) {
+		int slash = session.lastIndexOf('/');
+		if (slash <= 0) {
+			return;
+		}
+		this.bus.append(ClusterBus.edgeStream(session.substring(0, slash)),
+				Map.of(EdgeMessage.SESSION, session, EdgeMessage.KIND, EdgeMessage.CLOSE, EdgeMessage.CODE,
+						Integer.toString(ClusterEdge.LEADER_CHANGED.getCode()), EdgeMessage.REASON,
+						ClusterEdge.LEADER_CHANGED.getReason()),
+				() -> logger.debug("Redis did not take the close of " + session));
 	}
 
 	private void open(String session, String edgeId, String address) {

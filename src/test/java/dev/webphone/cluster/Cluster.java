@@ -32,6 +32,8 @@ public final class Cluster implements AutoCloseable {
 
 	private final List<Process> processes = new ArrayList<>();
 
+	private final Map<Process, Path> logs = new java.util.HashMap<>();
+
 	private final RedisServer redis;
 
 	private final Map<String, Object> properties;
@@ -67,6 +69,7 @@ public final class Cluster implements AutoCloseable {
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 				.start();
 			this.processes.add(process);
+			this.logs.put(process, log);
 			HttpClient http = HttpClient.newHttpClient();
 			await().atMost(Duration.ofSeconds(120)).until(() -> {
 				if (!process.isAlive()) {
@@ -85,6 +88,34 @@ public final class Cluster implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** What an instance started by {@link #startProcess} has logged so far. */
+	public String log(Process process) throws IOException {
+		return Files.readString(this.logs.get(process));
+	}
+
+	/** Pauses an instance started by {@link #startProcess} (SIGSTOP), as a long GC pause would. */
+	public static void pause(Process process) throws Exception {
+		signal(process, "STOP");
+	}
+
+	/** Lets a {@link #pause paused} instance go on (SIGCONT). */
+	public static void proceed(Process process) throws Exception {
+		signal(process, "CONT");
+	}
+
+	private static void signal(Process process, String signal) throws Exception {
+		int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+		if (exit != 0) {
+			throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
+		}
+	}
+
+	/** Waits until instance {@code index} knows that the instance {@code instanceId} leads. */
+	public void awaitLeader(int index, String instanceId) {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> instanceId.equals(context(index).getBean(Leadership.class).leader()));
 	}
 
 	/** Kills an instance started by {@link #startProcess} at once (SIGKILL). */

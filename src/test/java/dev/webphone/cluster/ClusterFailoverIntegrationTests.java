@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,12 @@ class ClusterFailoverIntegrationTests {
 
 	private static final String LINE = "Webphone1";
 
+	/** Short, so that a session never resumed leaves within a test. */
+	private static final Duration GRACE = Duration.ofSeconds(10);
+
+	/** Long enough for a lease to run out and the next leader to serve (lease 3s, see {@link Cluster}). */
+	private static final Duration TAKE_OVER = Duration.ofSeconds(30);
+
 	private RedisServer redis;
 
 	private Cluster cluster;
@@ -41,7 +48,7 @@ class ClusterFailoverIntegrationTests {
 	@BeforeEach
 	void startCluster() {
 		this.redis = RedisServer.start();
-		this.cluster = new Cluster(this.redis, Map.of());
+		this.cluster = new Cluster(this.redis, Map.of("webphone.signaling.resume-grace", GRACE.toSeconds() + "s"));
 	}
 
 	@AfterEach
@@ -143,6 +150,145 @@ class ClusterFailoverIntegrationTests {
 	}
 
 	@Test
+	void theLeaderKilledMidCallBothPartiesResumeWithTheirNumbersAndTheirCallAndOneNeverBackLeaves() throws Exception {
+		int leaderPort = Cluster.freePort();
+		Process leader = this.cluster.startProcess("doomed-leader", leaderPort);
+		int one = this.cluster.start("one");
+		this.cluster.awaitLeader(one, "doomed-leader");
+		int two = this.cluster.start("two");
+		this.cluster.awaitLeader(two, "doomed-leader");
+		// Ann on an edge, Bob on the leader itself; Cat on an edge, Dan on the leader, who never comes back.
+		SignalingClient ann = join(one);
+		SignalingClient bob = track(SignalingClient.joined(leaderPort, LINE));
+		connect(ann, bob, "kept");
+		SignalingClient cat = join(two);
+		SignalingClient dan = track(SignalingClient.joined(leaderPort, LINE));
+		connect(cat, dan, "abandoned");
+
+		Cluster.kill(leader);
+		// Bob's and Dan's connections break; the edges close Ann's and Cat's once the lease has run out.
+		bob.awaitClosed();
+		assertThat(ann.awaitClosed().getCode()).isEqualTo(CloseStatus.SERVICE_RESTARTED.getCode());
+		SignalingClient bobBack = resume(one, bob);
+		SignalingClient annBack = resume(two, ann);
+		assertResumedInCall(annBack, ann, "kept", "IN_CALL");
+		assertResumedInCall(bobBack, bob, "kept", "IN_CALL");
+		// The caller makes the offers and restarts ICE; the call is up on both sides.
+		annBack.send(Map.of("type", "sdp", "callId", "kept", "description", Map.of("type", "offer", "sdp", "v=0 again")));
+		assertThat(bobBack.await("sdp").path("description").path("sdp").asString()).isEqualTo("v=0 again");
+		bobBack.send(Map.of("type", "hangup", "callId", "kept"));
+		annBack.awaitCallState("kept", "COMPLETED");
+
+		// Cat resumes, Dan never does: Dan leaves after the grace period and Cat's call ends with a reason.
+		cat.awaitClosed();
+		SignalingClient catBack = resume(one, cat);
+		assertResumedInCall(catBack, cat, "abandoned", "IN_CALL");
+		JsonNode ended = catBack.await("call-state", GRACE.multipliedBy(2));
+		assertThat(ended.path("state").asString()).isEqualTo("COMPLETED");
+		assertThat(ended.path("reason").asString()).isEqualTo("the other party did not reconnect in time");
+		SignalingClient danLate = track(SignalingClient.open(this.cluster.port(two)));
+		danLate.send(Map.of("type", "resume", "secret", dan.resumeSecret()));
+		danLate.await("resume-refused");
+		// And the numbers handed out now are none of the restored ones.
+		SignalingClient newcomer = join(two);
+		assertThat(newcomer.number()).isNotIn(ann.number(), bob.number(), cat.number(), dan.number());
+	}
+
+	@Test
+	void theLeaderStoppedMidCallBothPartiesResumeOnTheNextWithTheirCall() throws Exception {
+		int leader = this.cluster.start("leader");
+		this.cluster.awaitLeader();
+		int edge = this.cluster.start("edge");
+		assertThat(this.cluster.awaitLeader()).isEqualTo(leader);
+		SignalingClient ann = join(edge);
+		SignalingClient bob = join(leader);
+		connect(ann, bob, "kept");
+
+		this.cluster.stop(leader);
+		assertThat(bob.awaitClosed().getCode()).isEqualTo(CloseStatus.SERVICE_RESTARTED.getCode());
+		assertThat(ann.awaitClosed().getCode()).isEqualTo(CloseStatus.SERVICE_RESTARTED.getCode());
+		SignalingClient annBack = resume(edge, ann);
+		SignalingClient bobBack = resume(edge, bob);
+		assertResumedInCall(annBack, ann, "kept", "IN_CALL");
+		assertResumedInCall(bobBack, bob, "kept", "IN_CALL");
+		bobBack.send(Map.of("type", "message", "callId", "kept", "text", "still here"));
+		assertThat(annBack.await("message").path("text").asString()).isEqualTo("still here");
+		annBack.send(Map.of("type", "hangup", "callId", "kept"));
+		bobBack.awaitCallState("kept", "COMPLETED");
+	}
+
+	/**
+	 * A leader paused past its lease (SIGSTOP, as a long GC pause would) wakes up with a ring time-out
+	 * overdue for a call its successor has restored and connected meanwhile: it ends the call in its
+	 * own memory, but Redis refuses the write, so the call stays in the line's state as the new
+	 * leader wrote it.
+	 */
+	@Test
+	void aLeaderPausedPastItsLeaseCannotOverwriteTheNextLeadersState() throws Exception {
+		this.cluster.close();
+		Duration ring = Duration.ofSeconds(8);
+		this.cluster = new Cluster(this.redis, Map.of("webphone.lines[0].name", LINE, "webphone.lines[0].ring-timeout",
+				ring.toSeconds() + "s"));
+		int oldPort = Cluster.freePort();
+		Process old = this.cluster.startProcess("paused", oldPort);
+		int next = this.cluster.start("next");
+		this.cluster.awaitLeader(next, "paused");
+		SignalingClient cat = join(next);
+		SignalingClient dan = join(next);
+		cat.send(Map.of("type", "dial", "callId", "fenced", "to", dan.number()));
+		dan.await("incoming");
+		long dialled = System.nanoTime();
+
+		Cluster.pause(old);
+		cat.awaitClosed();
+		dan.awaitClosed();
+		SignalingClient catBack = resume(next, cat);
+		SignalingClient danBack = resume(next, dan);
+		assertResumedInCall(danBack, dan, "fenced", "RINGING");
+		danBack.send(Map.of("type", "accept", "callId", "fenced"));
+		catBack.awaitCallState("fenced", "IN_CALL");
+		String key = LINE + "/" + cat.number() + "/fenced";
+		try (RedisState state = new RedisState(this.redis)) {
+			await().untilAsserted(() -> assertThat(state.call(key)).contains("\"IN_CALL\""));
+			// The old leader's ring time-out is overdue when it wakes.
+			await().atMost(TAKE_OVER).until(() -> System.nanoTime() - dialled > ring.toNanos());
+			Cluster.proceed(old);
+			await().atMost(TAKE_OVER).until(() -> this.cluster.log(old).contains("no longer leads"));
+			assertThat(state.call(key)).as("the call as the new leader wrote it").contains("\"IN_CALL\"");
+		}
+		catBack.send(Map.of("type", "message", "callId", "fenced", "text", "after the pause"));
+		assertThat(danBack.await("message").path("text").asString()).isEqualTo("after the pause");
+	}
+
+	/** Dials and answers: the call is IN_CALL on both sides. */
+	private static void connect(SignalingClient caller, SignalingClient callee, String callId) throws Exception {
+		caller.send(Map.of("type", "dial", "callId", callId, "to", callee.number()));
+		callee.await("incoming");
+		callee.send(Map.of("type", "accept", "callId", callId));
+		caller.awaitCallState(callId, "IN_CALL");
+		callee.awaitCallState(callId, "IN_CALL");
+	}
+
+	/**
+	 * Resumes {@code lost}'s session on instance {@code instance}, as a browser does once its
+	 * connection is gone; the resume waits at the instance until a leader serves.
+	 */
+	private SignalingClient resume(int instance, SignalingClient lost) throws Exception {
+		SignalingClient back = track(SignalingClient.open(this.cluster.port(instance)));
+		back.send(Map.of("type", "resume", "secret", lost.resumeSecret()));
+		back.await("resumed", TAKE_OVER);
+		return back;
+	}
+
+	private static void assertResumedInCall(SignalingClient back, SignalingClient lost, String callId, String state) {
+		JsonNode resumed = back.firstMessage();
+		assertThat(resumed.path("type").asString()).isEqualTo("resumed");
+		assertThat(resumed.path("phoneNumber").asString()).isEqualTo(lost.number());
+		assertThat(resumed.path("call").path("callId").asString()).isEqualTo(callId);
+		assertThat(resumed.path("call").path("state").asString()).isEqualTo(state);
+	}
+
+	@Test
 	void withoutRedisEveryInstanceReportsItAndAllRecoverWhenItIsBack() throws Exception {
 		int one = this.cluster.start("one");
 		int two = this.cluster.start("two");
@@ -186,6 +332,30 @@ class ClusterFailoverIntegrationTests {
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.cluster.port(instance) + "/actuator/health"))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		return response.body();
+	}
+
+	/** Reads the line's state as the leader wrote it to Redis. */
+	private static final class RedisState implements AutoCloseable {
+
+		private final io.lettuce.core.RedisClient client;
+
+		private final io.lettuce.core.api.StatefulRedisConnection<String, String> connection;
+
+		RedisState(RedisServer redis) {
+			this.client = io.lettuce.core.RedisClient.create(redis.url());
+			this.connection = this.client.connect();
+		}
+
+		String call(String key) {
+			return String.valueOf(this.connection.sync().hget(RedisLineJournal.CALLS, key));
+		}
+
+		@Override
+		public void close() {
+			this.connection.close();
+			this.client.shutdown();
+		}
+
 	}
 
 }

@@ -143,13 +143,23 @@ public final class SignalingClient implements AutoCloseable {
 		return await(type, matching, List.of(type));
 	}
 
+	/** Waits up to {@code within} for the next message of {@code type}, skipping others. */
+	public JsonNode await(String type, Duration within) throws InterruptedException {
+		return await(type, (m) -> true, List.of(type), within);
+	}
+
 	private JsonNode await(String type, Predicate<JsonNode> matching, List<String> types) throws InterruptedException {
-		long deadline = System.nanoTime() + WAIT.toNanos();
+		return await(type, matching, types, WAIT);
+	}
+
+	private JsonNode await(String type, Predicate<JsonNode> matching, List<String> types, Duration within)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + within.toNanos();
 		List<JsonNode> skipped = new ArrayList<>();
 		while (true) {
 			JsonNode message = this.inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 			if (message == null) {
-				fail("No '%s' message within %s; received %s", String.join("' or '", types), WAIT, skipped);
+				fail("No '%s' message within %s; received %s", String.join("' or '", types), within, skipped);
 			}
 			this.seen.add(message);
 			if (types.contains(message.path("type").asString()) && matching.test(message)) {
