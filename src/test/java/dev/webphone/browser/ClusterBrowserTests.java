@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
  * The tutorial's call between two real Chromiums through HAProxy in front of two instances that share
  * the line over a real Redis, each tab on a different instance. The instance of one tab is killed
  * mid-call (SIGKILL): that tab reconnects through HAProxy to the other instance, keeps its number,
- * and both sides still hear the other's tone.
+ * and both sides still hear the other's tone. When the instance killed is the leader, both tabs
+ * resume at the other, which takes the line over from Redis.
  */
 @Tag("browser")
 class ClusterBrowserTests {
@@ -86,6 +87,43 @@ class ClusterBrowserTests {
 		for (Browser tab : List.of(low, high)) {
 			assertThat(tab.consoleLines()).as("console of %s: the call never left IN_CALL", tab)
 				.noneMatch((line) -> line.contains("IN_CALL -> ") || line.contains("CONNECTION_CLOSED"));
+		}
+	}
+
+	/**
+	 * The instance killed is the leader, which held the line: the other instance takes the line over
+	 * from Redis, and both tabs (one closed by its edge, one whose instance died) resume there with
+	 * their numbers and their call.
+	 */
+	@Test
+	void whenTheLeadersInstanceIsKilledMidCallBothTabsKeepTheirNumbersAndStillHearEachOther() throws Exception {
+		int leaderPort = Cluster.freePort();
+		Process leader = this.cluster.startProcess("leader", leaderPort);
+		int survivor = this.cluster.start("survivor");
+		this.cluster.awaitLeader(survivor, "leader");
+		this.proxy = Haproxy.start(List.of(this.cluster.port(survivor), leaderPort));
+
+		String page = this.proxy.url().replace("localhost", "127.0.0.1") + "/voicecall";
+		Browser low = this.browsers.open(page, this.browsers.tone(440));
+		Browser high = this.browsers.open(page, this.browsers.tone(1000));
+		low.awaitConsole((line) -> line.contains("IN_CALL"), CALL_SET_UP);
+		high.awaitConsole((line) -> line.contains("IN_CALL"), CALL_SET_UP);
+		low.assertHearsTone(REMOTE_AUDIO, 1000);
+		high.assertHearsTone(REMOTE_AUDIO, 440);
+		assertThat(this.cluster.browsersAt(survivor)).as("one tab on each instance").isEqualTo(1);
+		String lowNumber = number(low);
+		String highNumber = number(high);
+
+		Cluster.kill(leader);
+		await().atMost(CALL_SET_UP.multipliedBy(2)).until(() -> resumed(low) && resumed(high));
+		assertThat(low.consoleLines()).anyMatch((line) -> line.contains("resumed on line") && line.contains("as number " + lowNumber));
+		assertThat(high.consoleLines()).anyMatch((line) -> line.contains("resumed on line") && line.contains("as number " + highNumber));
+		assertThat(this.cluster.browsersAt(survivor)).as("both tabs on the instance left").isEqualTo(2);
+		low.assertHearsTone(REMOTE_AUDIO, 1000);
+		high.assertHearsTone(REMOTE_AUDIO, 440);
+		for (Browser tab : List.of(low, high)) {
+			assertThat(tab.consoleLines()).as("console of %s: the call never left IN_CALL", tab)
+				.noneMatch((line) -> line.contains("IN_CALL -> "));
 		}
 	}
 
