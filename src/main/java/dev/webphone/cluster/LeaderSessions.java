@@ -1,6 +1,8 @@
 package dev.webphone.cluster;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,8 @@ import org.springframework.web.socket.CloseStatus;
 final class LeaderSessions implements StreamListener<String, MapRecord<String, String, String>>, Leadership.Listener {
 
 	private static final Log logger = LogFactory.getLog(LeaderSessions.class);
+
+	private static final int BACKLOG_READ = 1000;
 
 	/** How the sessions of a browser whose instance is gone end: as a connection dropped without a close. */
 	private static final CloseStatus EDGE_GONE = new CloseStatus(CloseStatus.NO_CLOSE_FRAME.getCode(),
@@ -106,6 +110,7 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 				logger.warn("Could not create the leader's consumer group: " + ex);
 			}
 		}
+		serveBacklog();
 		StreamReadRequest<String> request = StreamReadRequest
 			.builder(StreamOffset.create(ClusterBus.LEADER_STREAM, ReadOffset.lastConsumed()))
 			.consumer(Consumer.from(ClusterBus.LEADER_GROUP, this.instanceId))
@@ -167,11 +172,57 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 
 	@Override
 	public void onMessage(MapRecord<String, String, String> record) {
-		Map<String, String> message = record.getValue();
+		handle(record.getValue());
+	}
+
+	/**
+	 * What the edges sent while nobody served: browsers that reconnected when the last leader went, and
+	 * resumed. A connection that has closed since (a page gives up on a handshake after a few seconds
+	 * and tries again) is not served at all: its resume would spend the secret for a connection nobody
+	 * reads, and the page's next resume, with the same secret, would be refused.
+	 */
+	private void serveBacklog() {
+		List<Map<String, String>> backlog = new ArrayList<>();
+		try {
+			while (true) {
+				List<io.lettuce.core.StreamMessage<String, String>> read = this.bus.commands()
+					.xreadgroup(io.lettuce.core.Consumer.from(ClusterBus.LEADER_GROUP, this.instanceId),
+							io.lettuce.core.XReadArgs.Builder.count(BACKLOG_READ).noack(true),
+							io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(ClusterBus.LEADER_STREAM))
+					.get(10, TimeUnit.SECONDS);
+				read.forEach((message) -> backlog.add(message.getBody()));
+				if (read.size() < BACKLOG_READ) {
+					break;
+				}
+			}
+		}
+		catch (Exception ex) {
+			logger.warn("Could not read what waited in the leader's stream: " + ex);
+		}
+		Set<String> closed = new HashSet<>();
+		backlog.stream()
+			.filter((message) -> EdgeMessage.CLOSED.equals(message.get(EdgeMessage.KIND)))
+			.forEach((message) -> closed.add(message.get(EdgeMessage.SESSION)));
+		int skipped = 0;
+		for (Map<String, String> message : backlog) {
+			if (closed.contains(message.get(EdgeMessage.SESSION))
+					&& !EdgeMessage.CLOSED.equals(message.get(EdgeMessage.KIND))) {
+				skipped++;
+				continue;
+			}
+			handle(message);
+		}
+		if (!backlog.isEmpty()) {
+			logger.info("Served " + (backlog.size() - skipped) + " message(s) that waited for a leader; skipped "
+					+ skipped + " of " + closed.size() + " connection(s) closed meanwhile");
+		}
+	}
+
+	private void handle(Map<String, String> message) {
 		String session = message.get(EdgeMessage.SESSION);
 		String kind = message.get(EdgeMessage.KIND);
 		if (session == null || kind == null) {
-			logger.warn("Ignored a message without session or kind on the leader's stream: " + record.getId());
+			logger.warn("Ignored a message without session or kind on the leader's stream");
 			return;
 		}
 		switch (kind) {

@@ -203,6 +203,11 @@ class ClusterFailoverIntegrationTests {
 		SignalingClient ann = join(edge);
 		SignalingClient bob = join(leader);
 		connect(ann, bob, "kept");
+		try (RedisState state = new RedisState(this.redis)) {
+			await().untilAsserted(() -> assertThat(state.session(LINE + "/" + ann.number())).contains("secretHash"));
+			assertThat(state.session(LINE + "/" + ann.number())).as("the secret is never written in clear")
+				.doesNotContain(ann.resumeSecret());
+		}
 
 		this.cluster.stop(leader);
 		assertThat(bob.awaitClosed().getCode()).isEqualTo(CloseStatus.SERVICE_RESTARTED.getCode());
@@ -344,6 +349,10 @@ class ClusterFailoverIntegrationTests {
 		RedisState(RedisServer redis) {
 			this.client = io.lettuce.core.RedisClient.create(redis.url());
 			this.connection = this.client.connect();
+		}
+
+		String session(String key) {
+			return String.valueOf(this.connection.sync().hget(RedisLineJournal.SESSIONS, key));
 		}
 
 		String call(String key) {
