@@ -28,7 +28,8 @@ build
 
 start_redis
 
-start_cluster "$LEADER_PORT" "$EDGE_PORT" --webphone.lines[0].name=Bench --webphone.lines[0].presence=false
+start_cluster "$LEADER_PORT" "$EDGE_PORT" --webphone.lines[0].name=Bench --webphone.lines[0].presence=false \
+  --logging.level.dev.webphone.cluster.LeaderSessions=INFO
 
 if [[ "$KILL" == edge ]]; then
   JOIN_PORT="$EDGE_PORT"; RESUME_PORT="$LEADER_PORT"; VICTIM_PID="$EDGE_PID"

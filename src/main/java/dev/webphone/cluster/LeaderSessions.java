@@ -130,7 +130,11 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 		if (current != null) {
 			this.container.remove(current);
 		}
-		// Their line state goes with the leadership: each client leaves as if its connection dropped.
+		// Their line state goes with the leadership: each browser is told to resume at the next leader
+		// (its edge may not see the lease change hands, when this instance takes it again), and its
+		// client here leaves as if its connection dropped.
+		this.remotes.forEach((session, remote) -> remote.socket()
+			.close(ClusterEdge.LEADER_CHANGED.getCode(), ClusterEdge.LEADER_CHANGED.getReason()));
 		this.remotes.keySet().forEach((session) -> closed(session, CloseStatus.SERVICE_RESTARTED, false, false));
 		// Not held here for a resume: they resume at the next leader, which restores them.
 		this.sessions.forgetAll();
