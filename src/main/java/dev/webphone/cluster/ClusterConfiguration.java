@@ -9,6 +9,7 @@ import dev.webphone.signaling.SignalingConfiguration;
 import dev.webphone.signaling.SignalingProperties;
 import dev.webphone.signaling.SignalingSessions;
 import io.lettuce.core.ClientOptions;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -152,8 +153,7 @@ class ClusterConfiguration implements WebSocketConfigurer {
 			Gauge.builder("webphone.cluster.journal.backlog", journal, RedisLineJournal::backlog)
 				.description("Changes to the line's state noted by the leader and not yet written to Redis")
 				.register(registry);
-			io.micrometer.core.instrument.FunctionCounter
-				.builder("webphone.cluster.journal.refused", journal, RedisLineJournal::refusedCount)
+			FunctionCounter.builder("webphone.cluster.journal.refused", journal, RedisLineJournal::refusedCount)
 				.description("Writes of the line's state Redis refused because the writer no longer led (fencing)")
 				.register(registry);
 			Gauge.builder("webphone.cluster.leader", leadership, (l) -> l.isLeading() ? 1 : 0)

@@ -2,7 +2,9 @@ package dev.webphone.cluster;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,7 +60,7 @@ final class ClusterEdge extends AbstractWebSocketHandler
 	 * them. A connection opened since the last leader went, whose frames wait in the leader's stream
 	 * for the next one, is not among them and is kept.
 	 */
-	private final java.util.Set<String> answered = ConcurrentHashMap.newKeySet();
+	private final Set<String> answered = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean running;
 
@@ -153,7 +155,7 @@ final class ClusterEdge extends AbstractWebSocketHandler
 	 * say) are kept: their frames wait in the leader's stream for the next leader.
 	 */
 	void leaderChanged(String previous, String current) {
-		java.util.List<String> ended = java.util.List.copyOf(this.answered);
+		List<String> ended = List.copyOf(this.answered);
 		logger.warn(((current != null) ? "The cluster's leader changed from " + previous + " to " + current
 				: "The cluster's leader " + previous + " is gone") + "; closing " + ended.size()
 				+ " browser connection(s) so they resume");

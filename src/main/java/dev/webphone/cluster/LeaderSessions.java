@@ -5,12 +5,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import dev.webphone.signaling.ErrorCode;
 import dev.webphone.signaling.SignalingSession;
 import dev.webphone.signaling.SignalingSessions;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.data.redis.connection.stream.Consumer;
@@ -189,10 +191,10 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 		List<Map<String, String>> backlog = new ArrayList<>();
 		try {
 			while (true) {
-				List<io.lettuce.core.StreamMessage<String, String>> read = this.bus.commands()
+				List<StreamMessage<String, String>> read = this.bus.commands()
 					.xreadgroup(io.lettuce.core.Consumer.from(ClusterBus.LEADER_GROUP, this.instanceId),
-							io.lettuce.core.XReadArgs.Builder.count(BACKLOG_READ).noack(true),
-							io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(ClusterBus.LEADER_STREAM))
+							XReadArgs.Builder.count(BACKLOG_READ).noack(true),
+							XReadArgs.StreamOffset.lastConsumed(ClusterBus.LEADER_STREAM))
 					.get(10, TimeUnit.SECONDS);
 				read.forEach((message) -> backlog.add(message.getBody()));
 				if (read.size() < BACKLOG_READ) {

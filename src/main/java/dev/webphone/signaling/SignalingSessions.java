@@ -1,10 +1,14 @@
 package dev.webphone.signaling;
 
+import java.util.List;
+
 import dev.webphone.access.CallAttemptLimit;
 import dev.webphone.access.LimitsProperties;
 import dev.webphone.access.LineAdmission;
 import dev.webphone.edge.BrowserSocket;
 import dev.webphone.ice.IceProperties;
+import dev.webphone.line.JournalledCall;
+import dev.webphone.line.LineJournal;
 import dev.webphone.line.Switchboard;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.stereotype.Component;
@@ -51,8 +55,7 @@ public class SignalingSessions {
 	 * connection was just lost; see {@code docs/scale-out.md}.
 	 * @return how many clients were restored
 	 */
-	public int restore(java.util.List<dev.webphone.line.LineJournal.Session> sessions,
-			java.util.List<dev.webphone.line.JournalledCall> calls) {
+	public int restore(List<LineJournal.Session> sessions, List<JournalledCall> calls) {
 		return this.resumption.restore(sessions, calls);
 	}
 

@@ -13,6 +13,7 @@ import dev.webphone.ice.IceServerProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -41,7 +42,7 @@ class SwitchboardTests {
 		given(observers.orderedStream()).willAnswer((invocation) -> Stream.empty());
 		LineProperties lines = new LineProperties(
 				List.of(new LineProperties.Spec("Test", Duration.ofSeconds(60), "", false, 1001, 0)));
-		return new Switchboard(lines, PresenceProperties.defaults(), ice, observers, new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(LineJournal.class));
+		return new Switchboard(lines, PresenceProperties.defaults(), ice, observers, new StaticListableBeanFactory().getBeanProvider(LineJournal.class));
 	}
 
 	private Client join() {
@@ -62,6 +63,28 @@ class SwitchboardTests {
 		this.switchboard.dial(a, callId, b.number(), CallType.AUDIO);
 		this.switchboard.accept(b, callId);
 		assertThat(heard(a)).endsWith(callId + " IN_CALL");
+	}
+
+	@Test
+	void aRestoredCallGoesOnWhereAnotherProcessLeftItAndNewNumbersComeAfterTheRestoredOnes() {
+		Client a = this.switchboard.restore(new LineJournal.Session("Test", "1500", Map.of(), "h1"), new Recorder());
+		Client b = this.switchboard.restore(new LineJournal.Session("Test", "1501", Map.of(), "h2"), new Recorder());
+		JournalledCall recorded = new JournalledCall("Test", "1500", "1501", "1501", "up", "up-b", CallState.IN_CALL,
+				CallType.VIDEO);
+		assertThat(this.switchboard.restore(recorded, a, b)).isTrue();
+		assertThat(this.switchboard.restore(recorded, a, b)).as("each party is in one call").isFalse();
+
+		Client c = join();
+		assertThat(c.number()).as("after the restored numbers").isEqualTo("1502");
+		this.switchboard.dial(c, "to-a", "1500", CallType.AUDIO);
+		assertThat(heard(c)).as("a restored client is offline until it resumes").containsExactly("to-a NOT_FOUND");
+
+		assertThat(this.switchboard.resumed(b)).isTrue();
+		Resumed.CallView view = ((Recorder) b.channel()).resumed.call();
+		assertThat(view).isEqualTo(new Resumed.CallView("up-b", CallState.IN_CALL, "1500", false));
+		assertThat(this.switchboard.resumed(a)).isTrue();
+		this.switchboard.hangUp(b, "up-b", null);
+		assertThat(heard(a)).containsExactly("up COMPLETED");
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 
 import dev.webphone.ice.IceServerProvider;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
@@ -25,7 +26,7 @@ public final class TestSwitchboards {
 		given(ice.iceServersFor(anyString())).willReturn(List.of());
 		ObjectProvider<CallObserver> observers = mock(ObjectProvider.class);
 		given(observers.orderedStream()).willAnswer((invocation) -> Stream.empty());
-		return new Switchboard(new LineProperties(List.of(lines)), PresenceProperties.defaults(), ice, observers, new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(LineJournal.class));
+		return new Switchboard(new LineProperties(List.of(lines)), PresenceProperties.defaults(), ice, observers, new StaticListableBeanFactory().getBeanProvider(LineJournal.class));
 	}
 
 }

@@ -23,6 +23,7 @@ import dev.webphone.line.CallState;
 import dev.webphone.line.CallType;
 import dev.webphone.line.Client;
 import dev.webphone.line.ClientChannel;
+import dev.webphone.line.LineJournal;
 import dev.webphone.line.LineProperties;
 import dev.webphone.line.MediaSignal;
 import dev.webphone.line.PartyMessage;
@@ -35,6 +36,7 @@ import dev.webphone.line.TestSwitchboards;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.CloseStatus;
 import tools.jackson.databind.json.JsonMapper;
@@ -79,7 +81,7 @@ class SignalingSessionTests {
 	private final SessionResumption resumption = new SessionResumption(this.switchboard,
 			new SignalingProperties(List.of(), DataSize.ofKilobytes(64), Duration.ofSeconds(5), Duration.ofSeconds(12),
 					DataSize.ofKilobytes(512), 200, 50, null, Duration.ofSeconds(30)),
-			new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(dev.webphone.line.LineJournal.class));
+			new StaticListableBeanFactory().getBeanProvider(LineJournal.class));
 
 	private static Switchboard switchboard() {
 		return TestSwitchboards.of(LINE);
