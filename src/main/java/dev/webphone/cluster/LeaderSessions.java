@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.webphone.signaling.ErrorCode;
 import dev.webphone.signaling.SignalingSession;
@@ -15,6 +20,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -23,6 +29,7 @@ import org.springframework.data.redis.stream.StreamListener;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer;
 import org.springframework.data.redis.stream.StreamMessageListenerContainer.StreamReadRequest;
 import org.springframework.data.redis.stream.Subscription;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.CloseStatus;
 
 /**
@@ -32,7 +39,8 @@ import org.springframework.web.socket.CloseStatus;
  * stopped reading, and one thread at a time, so each browser's frames are handled in the order they
  * arrived at its edge.
  */
-final class LeaderSessions implements StreamListener<String, MapRecord<String, String, String>>, Leadership.Listener {
+final class LeaderSessions
+		implements StreamListener<String, MapRecord<String, String, String>>, Leadership.Listener, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(LeaderSessions.class);
 
@@ -61,6 +69,18 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 	/** How many sessions this instance restored when it last began to lead. */
 	private volatile int restored;
 
+	/**
+	 * Counts this instance's leaderships and step-downs, so a take-over knows when it is out of date;
+	 * written by one thread at a time (the lease's, then the one that stops it).
+	 */
+	private volatile long leaderships;
+
+	/** Restores the line and starts serving it when this instance begins to lead. */
+	private final ExecutorService takeOvers = Executors
+		.newSingleThreadExecutor(new CustomizableThreadFactory("cluster-take-over-"));
+
+	private volatile Future<?> takeOver;
+
 	LeaderSessions(SignalingSessions sessions, ClusterBus bus,
 			StreamMessageListenerContainer<String, MapRecord<String, String, String>> container, String instanceId,
 			ClusterEdge edge, RedisLineJournal journal) {
@@ -84,15 +104,25 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 
 	/**
 	 * This instance now leads: it takes up the line's state as the last leader wrote it, each session
-	 * as one whose connection was just lost, before it reads a frame of the browsers, who resume.
+	 * as one whose connection was just lost, before it reads a frame of the browsers, who resume. Off
+	 * the lease's thread, whose beats must go on renewing the lease however long a big line takes.
 	 */
 	@Override
 	public void leading(long epoch) {
-		long start = System.nanoTime();
+		long leadership = ++this.leaderships;
 		this.journal.record(epoch);
+		this.takeOver = this.takeOvers.submit(() -> takeOver(leadership));
+	}
+
+	private boolean stillLeading(long leadership) {
+		return this.leaderships == leadership;
+	}
+
+	private void takeOver(long leadership) {
+		long start = System.nanoTime();
 		try {
 			RedisLineJournal.Snapshot state = this.journal.read();
-			int sessionCount = this.sessions.restore(state.sessions(), state.calls());
+			int sessionCount = this.sessions.restore(state.sessions(), state.calls(), () -> stillLeading(leadership));
 			this.restored = sessionCount;
 			logger.info("Restored " + sessionCount + " session(s) and " + state.calls().size()
 					+ " call(s) of the line in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
@@ -112,7 +142,13 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 				logger.warn("Could not create the leader's consumer group: " + ex);
 			}
 		}
-		serveBacklog();
+		if (!stillLeading(leadership)) {
+			return;
+		}
+		serveBacklog(leadership);
+		if (!stillLeading(leadership)) {
+			return;
+		}
 		StreamReadRequest<String> request = StreamReadRequest
 			.builder(StreamOffset.create(ClusterBus.LEADER_STREAM, ReadOffset.lastConsumed()))
 			.consumer(Consumer.from(ClusterBus.LEADER_GROUP, this.instanceId))
@@ -125,8 +161,22 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 
 	@Override
 	public void steppedDown() {
+		this.leaderships++;
 		// First, so that nothing of what follows reaches Redis: the line is the next leader's now.
 		this.journal.stop();
+		// A take-over under way stops at its next client; it has subscribed, or will not.
+		Future<?> underWay = this.takeOver;
+		if (underWay != null) {
+			try {
+				underWay.get(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				logger.warn("The take-over of the line did not end cleanly: " + ex);
+			}
+		}
 		Subscription current = this.subscription;
 		this.subscription = null;
 		if (current != null) {
@@ -140,6 +190,11 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 		this.remotes.keySet().forEach((session) -> closed(session, CloseStatus.SERVICE_RESTARTED, false, false));
 		// Not held here for a resume: they resume at the next leader, which restores them.
 		this.sessions.forgetAll();
+	}
+
+	@Override
+	public void destroy() {
+		this.takeOvers.shutdownNow();
 	}
 
 	@Override
@@ -187,7 +242,7 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 	 * and tries again) is not served at all: its resume would spend the secret for a connection nobody
 	 * reads, and the page's next resume, with the same secret, would be refused.
 	 */
-	private void serveBacklog() {
+	private void serveBacklog(long leadership) {
 		List<Map<String, String>> backlog = new ArrayList<>();
 		try {
 			while (true) {
@@ -211,6 +266,9 @@ final class LeaderSessions implements StreamListener<String, MapRecord<String, S
 			.forEach((message) -> closed.add(message.get(EdgeMessage.SESSION)));
 		int skipped = 0;
 		for (Map<String, String> message : backlog) {
+			if (!stillLeading(leadership)) {
+				return;
+			}
 			if (closed.contains(message.get(EdgeMessage.SESSION))
 					&& !EdgeMessage.CLOSED.equals(message.get(EdgeMessage.KIND))) {
 				skipped++;

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import dev.webphone.line.Client;
 import dev.webphone.line.JournalledCall;
@@ -108,11 +109,15 @@ class SessionResumption implements DisposableBean {
 	 * as one whose connection was just lost: it may resume with its secret within the grace period,
 	 * its call ends if it is not back within the idle time-out (as a dropped connection's does), and
 	 * it leaves after the grace period. For a line with none of these clients yet.
+	 * @param carryOn asked before each client: {@code false} stops the restore where it is
 	 * @return how many clients were restored
 	 */
-	int restore(List<LineJournal.Session> sessions, List<JournalledCall> calls) {
+	int restore(List<LineJournal.Session> sessions, List<JournalledCall> calls, BooleanSupplier carryOn) {
 		Map<String, Client> byKey = new HashMap<>();
 		for (LineJournal.Session session : sessions) {
+			if (!carryOn.getAsBoolean()) {
+				return byKey.size();
+			}
 			ResumableClient[] created = new ResumableClient[1];
 			created[0] = ResumableClient.restored(RESTORED + session.secretHash(), this.grace.toMillis(),
 					() -> overflowed(created[0]));

@@ -1,6 +1,7 @@
 package dev.webphone.signaling;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import dev.webphone.access.CallAttemptLimit;
 import dev.webphone.access.LimitsProperties;
@@ -53,10 +54,11 @@ public class SignalingSessions {
 	/**
 	 * Takes up the clients and calls of a line another process served, each client as one whose
 	 * connection was just lost; see {@code docs/scale-out.md}.
+	 * @param carryOn asked before each client: {@code false} stops the restore where it is
 	 * @return how many clients were restored
 	 */
-	public int restore(List<LineJournal.Session> sessions, List<JournalledCall> calls) {
-		return this.resumption.restore(sessions, calls);
+	public int restore(List<LineJournal.Session> sessions, List<JournalledCall> calls, BooleanSupplier carryOn) {
+		return this.resumption.restore(sessions, calls, carryOn);
 	}
 
 	/** Lets every client go at once, without a word: the line is served elsewhere now. */
