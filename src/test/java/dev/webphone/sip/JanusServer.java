@@ -51,10 +51,18 @@ final class JanusServer implements AutoCloseable {
 
 	/** Starts Janus in {@code namespace} and waits until its {@code info} answers. */
 	static JanusServer start(NetworkNamespace namespace) {
+		return start(namespace, 60);
+	}
+
+	/**
+	 * Starts Janus in {@code namespace}, dropping sessions silent for {@code sessionTimeoutSeconds}, and
+	 * waits until its {@code info} answers.
+	 */
+	static JanusServer start(NetworkNamespace namespace, int sessionTimeoutSeconds) {
 		Path directory;
 		try {
 			directory = Files.createTempDirectory("janus-");
-			writeConfiguration(directory, namespace);
+			writeConfiguration(directory, namespace, sessionTimeoutSeconds);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -82,7 +90,8 @@ final class JanusServer implements AutoCloseable {
 		}
 	}
 
-	private static void writeConfiguration(Path directory, NetworkNamespace namespace) throws IOException {
+	private static void writeConfiguration(Path directory, NetworkNamespace namespace, int sessionTimeoutSeconds)
+			throws IOException {
 		Files.writeString(directory.resolve("janus.jcfg"), """
 				general: {
 					configs_folder = "%1$s"
@@ -91,7 +100,7 @@ final class JanusServer implements AutoCloseable {
 					events_folder = "%2$s/events"
 					loggers_folder = "%2$s/loggers"
 					debug_level = 4
-					session_timeout = 60
+					session_timeout = %5$d
 					server_name = "webphone-test"
 					interface = "%4$s"
 				}
@@ -113,7 +122,8 @@ final class JanusServer implements AutoCloseable {
 				events: {
 					broadcast = false
 				}
-				""".formatted(directory, LIBRARIES, namespace.innerInterface(), namespace.address()));
+				""".formatted(directory, LIBRARIES, namespace.innerInterface(), namespace.address(),
+				sessionTimeoutSeconds));
 		Files.writeString(directory.resolve("janus.transport.http.jcfg"), """
 				general: {
 					json = "plain"
