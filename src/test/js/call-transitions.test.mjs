@@ -26,6 +26,7 @@ const LEGAL_MOVES = [
     "RINGING server:RINGING -> =", "RINGING redirected:RINGING -> =",
     "RINGING server:IN_CALL -> IN_CALL", "RINGING server:REJECTED -> REJECTED",
     "RINGING server:NOT_ANSWERED -> NOT_ANSWERED", "RINGING server:COMPLETED -> COMPLETED",
+    "RINGING server:BUSY -> BUSY", "RINGING server:NOT_FOUND -> NOT_FOUND",
     "RINGING hangUp -> COMPLETED", "RINGING fail -> ERROR", "RINGING connectionLost -> COMPLETED",
 
     "INCOMING accept -> ANSWERING", "INCOMING reject -> COMPLETED", "INCOMING forward -> FORWARDING",

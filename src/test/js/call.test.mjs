@@ -90,6 +90,47 @@ describe("an outgoing call", () => {
         assert.equal(call.getEndReason(), null);
     });
 
+    it("offers while ringing when the server asks (a SIP phone), and not again on the answer", async () => {
+        const port = fakePort();
+        const call = outgoing(port, "9100");
+        call.start();
+        const states = recordStates(call);
+        call.handleCallState({ state: "RINGING", otherParty: "9100", offerer: true });
+        await settle();
+
+        assert.equal(peers.length, 1, "the peer connection is made while the call rings");
+        const offers = () => port.sent.filter(message => message.type === "sdp" && message.description.type === "offer");
+        assert.equal(offers().length, 1);
+        // The answer Janus sends for the SIP phone: a peer that answers the offer.
+        const phone = new FakePeerConnection({});
+        await phone.setRemoteDescription(offers()[0].description);
+        await phone.setLocalDescription();
+        call.handleSignal({ type: "sdp", callId: "c1", description: { type: "answer", sdp: phone.localDescription.sdp } });
+        call.handleCallState({ state: "IN_CALL", otherParty: "9100" });
+        await settle();
+
+        assert.deepEqual(states, ["RINGING", "IN_CALL"]);
+        assert.equal(peers.length, 1, "the answer goes on with the peer connection of the early offer");
+        assert.equal(offers().length, 1);
+    });
+
+    it("ends BUSY or NOT_FOUND after ringing, as a SIP phone turns a call down", async () => {
+        for (const state of ["BUSY", "NOT_FOUND"]) {
+            const port = fakePort();
+            const call = outgoing(port, "9100");
+            call.start();
+            const states = recordStates(call);
+            call.handleCallState({ state: "RINGING", otherParty: "9100", offerer: true });
+            await settle();
+            call.handleCallState({ state, otherParty: "9100", reason: "the SIP phone said so" });
+            await settle();
+
+            assert.deepEqual(states, ["RINGING", state]);
+            assert.equal(call.getEndReason(), "the SIP phone said so");
+            assert.equal(peers[0].signalingState, "closed", "the early offer's peer connection is closed");
+        }
+    });
+
     it("fails with a reason when started before access is granted, and sends nothing", async () => {
         const port = fakePort();
         port.connected = false;

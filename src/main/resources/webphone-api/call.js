@@ -122,8 +122,9 @@ const AFTER_THE_END = Object.freeze({
 });
 
 // The one transition table. It mirrors the server's (docs/protocol.md, "Call states"): BUSY and
-// NOT_FOUND come only instead of RINGING, REJECTED only to a caller whose call was ringing, and an
-// answered call ends only COMPLETED. A pair missing here is an illegal move.
+// NOT_FOUND come instead of RINGING (a browser callee) or after it (a SIP phone, which turns a call
+// down only once it has it), REJECTED only to a caller whose call was ringing, and an answered call
+// ends only COMPLETED. A pair missing here is an illegal move.
 const CALL_TRANSITIONS = Object.freeze({
     NEW: Object.freeze({
         [CallEvent.START]: CallPhase.DIALLING,
@@ -143,7 +144,10 @@ const CALL_TRANSITIONS = Object.freeze({
         [CallEvent.redirected(CallState.RINGING)]: STAY,
         [CallEvent.server(CallState.IN_CALL)]: CallPhase.IN_CALL,
         [CallEvent.server(CallState.REJECTED)]: CallPhase.REJECTED,
-        [CallEvent.server(CallState.NOT_ANSWERED)]: CallPhase.NOT_ANSWERED
+        [CallEvent.server(CallState.NOT_ANSWERED)]: CallPhase.NOT_ANSWERED,
+        // A SIP phone: busy, or not there, once the INVITE that needed this side's offer reached it.
+        [CallEvent.server(CallState.BUSY)]: CallPhase.BUSY,
+        [CallEvent.server(CallState.NOT_FOUND)]: CallPhase.NOT_FOUND
     }),
     INCOMING: liveCallEnds({
         [CallEvent.ACCEPT]: CallPhase.ANSWERING,
@@ -500,8 +504,11 @@ class Call {
             this.#tellServerOfFailure(explanation);
         } else if (this.#phase === CallPhase.IN_CALL && before === CallPhase.HOLD) {
             this.#negotiator.resumeSending();
-        } else if (this.#phase === CallPhase.IN_CALL) {
+        } else if (this.#phase === CallPhase.IN_CALL && !this.#negotiator) {
             this.#connectMedia(offerer === true);
+        } else if (this.#phase === CallPhase.RINGING && offerer === true && !this.#negotiator) {
+            // An early offer: the callee is a SIP phone, which needs this side's offer before it rings.
+            this.#connectMedia(true);
         } else if (this.#phase === CallPhase.HOLD) {
             // The media session stays up, so that taking the call off hold is instant.
             this.#negotiator.pauseSending();

@@ -52,6 +52,27 @@ enum CallEvent {
 	 * A party of a connected call, held or not, sends the other party on to another number (a blind
 	 * transfer): the other party rings there, and the party that transferred it is done with the call.
 	 */
-	TRANSFER
+	TRANSFER,
+
+	/**
+	 * The callee, a phone behind a {@link Gateway}, turns the ringing call down as busy (a SIP phone's
+	 * {@code 486 Busy Here}). A browser is never busy once it rings: it is {@link #DIAL_BUSY} instead.
+	 */
+	REFUSE_BUSY,
+
+	/**
+	 * The {@link Gateway} finds no such phone, or none it can reach now (a SIP {@code 404} or
+	 * {@code 480}), after the call began to ring.
+	 */
+	REFUSE_NOT_FOUND,
+
+	/** The phone behind a {@link Gateway} was not answered in its own time (a SIP {@code 408}). */
+	GIVE_UP,
+
+	/**
+	 * The {@link Gateway} cannot set up the ringing call: it is unreachable, or the far end failed in a
+	 * way that is neither busy, unknown, declined nor unanswered.
+	 */
+	FAIL
 
 }

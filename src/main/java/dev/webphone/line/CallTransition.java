@@ -9,9 +9,13 @@ import static dev.webphone.line.CallEvent.DIAL_BACK;
 import static dev.webphone.line.CallEvent.DIAL_BUSY;
 import static dev.webphone.line.CallEvent.DIAL_NOT_FOUND;
 import static dev.webphone.line.CallEvent.DISCONNECT;
+import static dev.webphone.line.CallEvent.FAIL;
 import static dev.webphone.line.CallEvent.FORWARD;
+import static dev.webphone.line.CallEvent.GIVE_UP;
 import static dev.webphone.line.CallEvent.HANG_UP;
 import static dev.webphone.line.CallEvent.PUT_ON_HOLD;
+import static dev.webphone.line.CallEvent.REFUSE_BUSY;
+import static dev.webphone.line.CallEvent.REFUSE_NOT_FOUND;
 import static dev.webphone.line.CallEvent.RING_TIMEOUT;
 import static dev.webphone.line.CallEvent.TAKE_OFF_HOLD;
 import static dev.webphone.line.CallEvent.TRANSFER;
@@ -67,6 +71,21 @@ enum CallTransition {
 
 	/** The callee hangs up a ringing call, which is declining it. */
 	DECLINED_BY_HANGING_UP(RINGING, HANG_UP, Role.CALLEE, REJECTED, COMPLETED, null),
+
+	/**
+	 * The callee, a phone behind a gateway, is busy: the caller hears {@code BUSY} after ringing (a
+	 * browser's {@code BUSY} comes instead of ringing), the gateway that its call is over.
+	 */
+	BUSY_AT_GATEWAY(RINGING, REFUSE_BUSY, Role.CALLEE, BUSY, COMPLETED, null),
+
+	/** The gateway has no such phone, or cannot reach it now: the caller hears {@code NOT_FOUND} after ringing. */
+	NOT_FOUND_AT_GATEWAY(RINGING, REFUSE_NOT_FOUND, Role.CALLEE, NOT_FOUND, COMPLETED, null),
+
+	/** The phone behind the gateway rang unanswered until the far end gave up. */
+	NOT_ANSWERED_AT_GATEWAY(RINGING, GIVE_UP, Role.CALLEE, NOT_ANSWERED, COMPLETED, null),
+
+	/** The gateway could not set the call up: the caller hears {@code COMPLETED}, with the reason. */
+	FAILED_AT_GATEWAY(RINGING, FAIL, Role.CALLEE, COMPLETED, COMPLETED, null),
 
 	/** The caller gives up before an answer. */
 	CANCELLED(RINGING, HANG_UP, Role.CALLER, COMPLETED, COMPLETED, null),

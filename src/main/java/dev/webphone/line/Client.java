@@ -34,11 +34,27 @@ public final class Client {
 
 	private final Mailbox mailbox = new Mailbox();
 
+	/** Whether this is a phone behind a {@link Gateway}: no browser, never on the line's roster. */
+	private final boolean atGateway;
+
 	Client(Line line, String number, Map<String, Object> properties, ClientChannel channel) {
+		this(line, number, properties, channel, false);
+	}
+
+	Client(Line line, String number, Map<String, Object> properties, ClientChannel channel, boolean atGateway) {
 		this.line = line;
 		this.number = number;
 		this.properties = Map.copyOf(properties);
 		this.channel = channel;
+		this.atGateway = atGateway;
+	}
+
+	/**
+	 * Whether this is a phone behind a {@link Gateway}, which needs its caller's offer before it can
+	 * ring.
+	 */
+	boolean isAtGateway() {
+		return this.atGateway;
 	}
 
 	/** The number this client has on its line while it is connected. */

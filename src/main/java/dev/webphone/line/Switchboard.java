@@ -17,6 +17,7 @@ import dev.webphone.line.Call.Role;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Service;
 
@@ -53,9 +54,33 @@ public class Switchboard implements DisposableBean {
 	/** Where the line's state is written through for a process that takes it over; {@link LineJournal#NONE} alone. */
 	private final LineJournal journal;
 
+	/** Where numbers that are not browsers' go (SIP phones); {@code null} when none is configured. */
+	private final Gateway gateway;
+
 	Switchboard(LineProperties properties, PresenceProperties presence, IceServerProvider iceServers,
 			ObjectProvider<CallObserver> observers, ObjectProvider<LineJournal> journal) {
-		this.journal = journal.getIfAvailable(() -> LineJournal.NONE);
+		this(properties, presence, iceServers, observers, journal.getIfAvailable(() -> LineJournal.NONE),
+				(Gateway) null);
+	}
+
+	@Autowired
+	Switchboard(LineProperties properties, PresenceProperties presence, IceServerProvider iceServers,
+			ObjectProvider<CallObserver> observers, ObjectProvider<LineJournal> journal,
+			ObjectProvider<Gateway> gateway) {
+		this(properties, presence, iceServers, observers, journal.getIfAvailable(() -> LineJournal.NONE),
+				gateway.getIfAvailable());
+	}
+
+	/** A switchboard with a gateway and no journal, for the tests of the gateway. */
+	Switchboard(LineProperties properties, PresenceProperties presence, IceServerProvider iceServers,
+			ObjectProvider<CallObserver> observers, Gateway gateway) {
+		this(properties, presence, iceServers, observers, LineJournal.NONE, gateway);
+	}
+
+	private Switchboard(LineProperties properties, PresenceProperties presence, IceServerProvider iceServers,
+			ObjectProvider<CallObserver> observers, LineJournal journal, Gateway gateway) {
+		this.journal = journal;
+		this.gateway = gateway;
 		this.iceServers = iceServers;
 		this.observers = observers.orderedStream().toList();
 		this.ringTimers = new RingTimers(
@@ -346,6 +371,13 @@ public class Switchboard implements DisposableBean {
 	public void dial(Client caller, String callId, String to, CallType type) {
 		Line line = caller.line();
 		String number = line.route(to);
+		if (this.gateway != null && !number.isEmpty() && this.gateway.reaches(line.name(), number)) {
+			GatewayParty party = new GatewayParty(this);
+			Client phone = new Client(line, number, Map.of(), this.gateway.connect(line.name(), number, party), true);
+			party.bind(phone);
+			decide(caller, caller, phone, (outbox) -> dialLocked(caller, phone, number, callId, type, outbox));
+			return;
+		}
 		Client callee = number.isEmpty() ? null : line.find(number);
 		decide(caller, caller, (callee != null) ? callee : caller,
 				(outbox) -> dialLocked(caller, callee, number, callId, type, outbox));
@@ -483,6 +515,11 @@ public class Switchboard implements DisposableBean {
 				throw new Refusal(Refusal.Reason.TARGET_BUSY, "The client with number '" + number + "' is in another call",
 						callId);
 			}
+			if (staying.isAtGateway() || mover.isAtGateway()) {
+				// The phone's media goes through the gateway to this call's browser alone.
+				throw new Refusal(Refusal.Reason.NOT_NOW, "A call with a SIP phone cannot be "
+						+ ((event == CallEvent.FORWARD) ? "forwarded" : "transferred"), callId);
+			}
 			if (staying.isGone()) {
 				// Its leave is about to end the call; a call re-seated now would outlive it.
 				throw new Refusal(Refusal.Reason.NOT_NOW, "The other party has just left", callId);
@@ -564,7 +601,7 @@ public class Switchboard implements DisposableBean {
 	 */
 	public void relay(Client from, String callId, MediaSignal signal) {
 		onCall(from, callId, false, (call, outbox) -> {
-			if (!call.state().isConnected()) {
+			if (!call.state().isConnected() && !offersEarly(call, from)) {
 				throw new Refusal(Refusal.Reason.NOT_NOW,
 						"Media negotiation needs a connected call; this one is " + call.state(), callId);
 			}
@@ -573,6 +610,29 @@ public class Switchboard implements DisposableBean {
 			outbox.tell(to, (channel) -> channel.signal(toCallId, signal));
 			this.observers.forEach((observer) -> observer.signalRelayed(from.lineName()));
 		});
+	}
+
+	/**
+	 * Whether {@code from} may negotiate media before the answer: the caller of a ringing call to a phone
+	 * behind a gateway, which needs the offer to ring at all.
+	 */
+	private static boolean offersEarly(Call call, Client from) {
+		return call.state() == CallState.RINGING && call.caller() == from && call.callee().isAtGateway();
+	}
+
+	/**
+	 * A phone behind a gateway turned its ringing call down: the caller hears {@code outcome}, as the
+	 * table's gateway rows say. Ignored when the call is over already.
+	 */
+	void refuseAtGateway(Client phone, String callId, CallState outcome, String reason) {
+		CallEvent event = switch (outcome) {
+			case BUSY -> CallEvent.REFUSE_BUSY;
+			case NOT_FOUND -> CallEvent.REFUSE_NOT_FOUND;
+			case REJECTED -> CallEvent.DECLINE;
+			case NOT_ANSWERED -> CallEvent.GIVE_UP;
+			default -> CallEvent.FAIL;
+		};
+		onCall(phone, callId, true, (call, outbox) -> requestChange(call, event, Role.CALLEE, reason, callId, outbox));
 	}
 
 	/**
@@ -702,9 +762,12 @@ public class Switchboard implements DisposableBean {
 		announce(call, transition, from, reason, outbox);
 	}
 
-	/** Notes a live call as it stands now, with its parties' monitors held. */
+	/**
+	 * Notes a live call as it stands now, with its parties' monitors held. Not a call with a phone behind
+	 * a gateway: its gateway session is this process's, and ends with it.
+	 */
 	private void journal(Call call) {
-		if (this.journal.isRecording()) {
+		if (this.journal.isRecording() && !call.caller().isAtGateway() && !call.callee().isAtGateway()) {
 			this.journal.call(JournalledCall.of(call));
 		}
 	}
@@ -768,8 +831,11 @@ public class Switchboard implements DisposableBean {
 			}
 			String callId = call.legId(role);
 			String otherNumber = call.otherNumber(role);
-			// Only the answer sets up media; taking a call off hold keeps the roles it has.
-			Boolean offerer = (heard == CallState.IN_CALL && from == CallState.RINGING) ? role == Role.CALLER : null;
+			// Only the answer sets up media; taking a call off hold keeps the roles it has. A call to a phone
+			// behind a gateway sets it up as it starts to ring: the caller offers then, not again.
+			boolean early = call.callee() != null && call.callee().isAtGateway();
+			Boolean offerer = (early && heard == CallState.RINGING && role == Role.CALLER) ? Boolean.TRUE
+					: (!early && heard == CallState.IN_CALL && from == CallState.RINGING) ? role == Role.CALLER : null;
 			outbox.tell(party, (channel) -> channel.callState(callId, heard, otherNumber, reason, offerer));
 		}
 		Duration sinceDial = Duration.ofNanos(System.nanoTime() - call.startedNanos());
