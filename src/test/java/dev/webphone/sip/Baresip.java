@@ -32,7 +32,7 @@ import dev.webphone.support.LocalServers;
  * {@code ctrl_tcp} interface lets the test dial and hang up, and tells it what happened to its calls.
  * It plays what it hears to the {@code aubridge} player: the null ALSA player spins a core.
  */
-final class Baresip implements AutoCloseable {
+public final class Baresip implements AutoCloseable {
 
 	/** baresip's SIP port inside the namespace. */
 	static final int SIP_PORT = 5060;
@@ -40,6 +40,8 @@ final class Baresip implements AutoCloseable {
 	private static final int CONTROL_PORT = 4444;
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+	private static final Pattern EVENT = Pattern.compile("\"event\"\\s*:\\s*true");
 
 	private static final Pattern EVENT_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([A-Z_]+)\"");
 
@@ -131,7 +133,7 @@ final class Baresip implements AutoCloseable {
 	}
 
 	/** The phone's SIP URI, which reaches it directly. */
-	String uri() {
+	public String uri() {
 		return "sip:phone@" + this.namespace.address() + ":" + SIP_PORT;
 	}
 
@@ -150,7 +152,7 @@ final class Baresip implements AutoCloseable {
 	}
 
 	/** Whether the phone answers a SIP {@code OPTIONS} with {@code 200 OK}. */
-	boolean answersOptions() {
+	public boolean answersOptions() {
 		String address = this.namespace.address();
 		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(this.namespace.hostAddress()))) {
 			socket.setSoTimeout(500);
@@ -233,22 +235,22 @@ final class Baresip implements AutoCloseable {
 	}
 
 	/** Dials {@code uri}. */
-	void dial(String uri) {
+	public void dial(String uri) {
 		command("dial", uri);
 	}
 
 	/** Hangs up the current call. */
-	void hangUp() {
+	public void hangUp() {
 		command("hangup", null);
 	}
 
 	/** The types of the events baresip reported so far ({@code CALL_INCOMING}, {@code CALL_CLOSED}...). */
-	List<String> eventTypes() {
+	public List<String> eventTypes() {
 		synchronized (this.events) {
 			List<String> types = new ArrayList<>();
 			for (String event : this.events) {
 				Matcher matcher = EVENT_TYPE.matcher(event);
-				if (event.contains("\"event\":true") && matcher.find()) {
+				if (EVENT.matcher(event).find() && matcher.find()) {
 					types.add(matcher.group(1));
 				}
 			}
@@ -257,7 +259,7 @@ final class Baresip implements AutoCloseable {
 	}
 
 	/** Waits until baresip has reported {@code count} events of {@code type}. */
-	void awaitEvent(String type, int count, Duration timeout) {
+	public void awaitEvent(String type, int count, Duration timeout) {
 		Instant deadline = Instant.now().plus(timeout);
 		synchronized (this.events) {
 			while (eventTypes().stream().filter(type::equals).count() < count) {
@@ -278,7 +280,7 @@ final class Baresip implements AutoCloseable {
 	}
 
 	/** The WAV files of what the phone received in its calls so far (decoded audio). */
-	List<Path> heard() {
+	public List<Path> heard() {
 		try (Stream<Path> files = Files.list(this.directory.resolve("heard"))) {
 			return files.filter((file) -> file.getFileName().toString().contains("dec")).sorted().toList();
 		}
@@ -288,7 +290,7 @@ final class Baresip implements AutoCloseable {
 	}
 
 	/** What baresip logged so far. */
-	String log() {
+	public String log() {
 		try {
 			return Files.readString(this.directory.resolve("baresip.log"));
 		}

@@ -20,7 +20,7 @@ import dev.webphone.support.LocalServers;
  * {@link NetworkNamespace}, with a configuration generated in a temp directory: ICE gathers on the
  * namespace's veth alone, and SIP and RTP leave from its address.
  */
-final class JanusServer implements AutoCloseable {
+public final class JanusServer implements AutoCloseable {
 
 	/** Janus's HTTP port inside the namespace, where every port is free. */
 	static final int HTTP_PORT = 8088;
@@ -149,7 +149,7 @@ final class JanusServer implements AutoCloseable {
 	}
 
 	/** Janus's HTTP API, {@code http://address:8088/janus}. */
-	String url() {
+	public String url() {
 		return "http://" + this.namespace.address() + ":" + HTTP_PORT + "/janus";
 	}
 
@@ -185,18 +185,18 @@ final class JanusServer implements AutoCloseable {
 	}
 
 	/** Whether the process still runs. */
-	boolean isRunning() {
+	public boolean isRunning() {
 		return this.process.isAlive();
 	}
 
 	/** Kills Janus at once, as a crash would. */
-	void kill() {
+	public void kill() {
 		this.process.destroyForcibly();
 		this.process.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
 	}
 
 	/** What Janus logged so far. */
-	String log() {
+	public String log() {
 		try {
 			return Files.readString(this.directory.resolve("janus.log"));
 		}

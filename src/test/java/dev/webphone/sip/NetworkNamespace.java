@@ -23,7 +23,7 @@ import dev.webphone.support.LocalServers;
  * when the start failed half-way; a JVM that dies without closing leaves one behind, which the next
  * {@link #create()} on the machine deletes (its name carries the pid of the JVM that made it).
  */
-final class NetworkNamespace implements AutoCloseable {
+public final class NetworkNamespace implements AutoCloseable {
 
 	private static final String PREFIX = "wpsip";
 
@@ -96,17 +96,17 @@ final class NetworkNamespace implements AutoCloseable {
 	}
 
 	/** The namespace's name, for {@code ip netns exec}. */
-	String name() {
+	public String name() {
 		return this.name;
 	}
 
 	/** The address inside the namespace, where its servers listen. */
-	String address() {
+	public String address() {
 		return this.address;
 	}
 
 	/** The address of the test's end of the veth pair. */
-	String hostAddress() {
+	public String hostAddress() {
 		return this.hostAddress;
 	}
 

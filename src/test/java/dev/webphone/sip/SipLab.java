@@ -7,10 +7,10 @@ import dev.webphone.support.LocalServers;
  * {@link Baresip} phone in it. {@link #close()} stops both and deletes the namespace, also after a
  * start that failed half-way.
  */
-final class SipLab implements AutoCloseable {
+public final class SipLab implements AutoCloseable {
 
 	/** The frequency of the phone's tone; the browsers' tones differ from it. */
-	static final int PHONE_TONE_HZ = 1_320;
+	public static final int PHONE_TONE_HZ = 1_320;
 
 	private final NetworkNamespace namespace;
 
@@ -26,14 +26,14 @@ final class SipLab implements AutoCloseable {
 	 * Skips the calling test when Janus, baresip or sox is missing or the test cannot make a network
 	 * namespace, loudly, unless {@code CI=true}: CI installs them and runs as root.
 	 */
-	static void requireInstalled() {
+	public static void requireInstalled() {
 		LocalServers.require(JanusServer.isInstalled() && Baresip.isInstalled(),
 				"janus, baresip or sox - apt-get install -y janus baresip sox");
 		LocalServers.require(NetworkNamespace.isPossible(), "ip (iproute2), or root to run it,");
 	}
 
 	/** Starts Janus and the phone in a namespace of their own. */
-	static SipLab start() {
+	public static SipLab start() {
 		SipLab lab = new SipLab(NetworkNamespace.create());
 		try {
 			lab.janus = JanusServer.start(lab.namespace);
@@ -46,15 +46,15 @@ final class SipLab implements AutoCloseable {
 		}
 	}
 
-	NetworkNamespace namespace() {
+	public NetworkNamespace namespace() {
 		return this.namespace;
 	}
 
-	JanusServer janus() {
+	public JanusServer janus() {
 		return this.janus;
 	}
 
-	Baresip phone() {
+	public Baresip phone() {
 		return this.phone;
 	}
 
