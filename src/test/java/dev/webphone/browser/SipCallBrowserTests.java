@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.webphone.sip.JanusClient;
 import dev.webphone.sip.SipLab;
+import dev.webphone.sip.SipResponder;
 import dev.webphone.sip.WavTone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,8 @@ class SipCallBrowserTests {
 
 	private static SipLab lab;
 
+	private static SipResponder responder;
+
 	@RegisterExtension
 	final Browsers browsers = Browsers.chromium();
 
@@ -63,10 +66,14 @@ class SipCallBrowserTests {
 	static void startLab() {
 		SipLab.requireInstalled();
 		lab = SipLab.start();
+		responder = SipResponder.start(lab.namespace().hostAddress());
 	}
 
 	@AfterAll
 	static void stopLab() {
+		if (responder != null) {
+			responder.close();
+		}
 		if (lab != null) {
 			lab.close();
 		}
@@ -77,6 +84,9 @@ class SipCallBrowserTests {
 		registry.add("webphone.sip.janus-url", () -> lab.janus().url());
 		registry.add("webphone.sip.routes[0].match", () -> SIP_NUMBER);
 		registry.add("webphone.sip.routes[0].uri", () -> lab.phone().uri());
+		// 9486 is busy, 9404 does not exist, 9603 declines: $1 picks the answer.
+		registry.add("webphone.sip.routes[1].match", () -> "9(486|404|603)");
+		registry.add("webphone.sip.routes[1].uri", () -> responder.uri("code$1"));
 	}
 
 	@Test
@@ -98,6 +108,22 @@ class SipCallBrowserTests {
 		lab.phone().hangUp();
 		awaitHidden(ann, "in-call");
 		screenshot(ann, "sip-phone-hung-up");
+		await().atMost(UI).until(() -> this.janus.sessionCount() == 0);
+		assertNoErrors(ann);
+	}
+
+	@Test
+	void aBusyUnknownOrDecliningSipPhoneEndsTheCallAsABrowserWould() throws IOException {
+		Browser ann = this.browsers.open("http://localhost:" + this.port + "/phone?name=Ann",
+				this.browsers.tone(BROWSER_TONE_HZ));
+		await().atMost(UI).until(() -> text(ann, "own-number").startsWith("Your number: "));
+		for (String[] expected : new String[][] { { "9486", "9486 is in another call." },
+				{ "9404", "9404 is not online." }, { "9603", "9603 declined the call." } }) {
+			type(ann, "number", expected[0]);
+			click(ann, By.id("call"));
+			awaitText(ann, "notice", expected[1]);
+		}
+		assertThat(responder.invites()).hasSize(3);
 		await().atMost(UI).until(() -> this.janus.sessionCount() == 0);
 		assertNoErrors(ann);
 	}
