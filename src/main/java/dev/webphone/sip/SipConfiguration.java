@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * SIP calls, when {@code webphone.sip.janus-url} is set: the Janus client, the gateway the line calls
- * SIP numbers through, and the count of open Janus sessions ({@code webphone.sip.janus.sessions}),
- * which goes back to zero when no SIP call is up.
+ * SIP numbers through, the health contributor {@code sip}, and the count of open Janus sessions
+ * ({@code webphone.sip.janus.sessions}), which goes back to zero when no SIP call is up.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnEmbeddedLine
@@ -26,6 +26,11 @@ class SipConfiguration {
 	@Bean
 	SipGateway sipGateway(JanusClient janus, SipProperties properties) {
 		return new SipGateway(janus, new SipDialPlan(properties.routes()));
+	}
+
+	@Bean
+	SipHealthIndicator sipHealthIndicator(JanusClient janus, SipProperties properties) {
+		return new SipHealthIndicator(janus, properties.requestTimeout().toMillis());
 	}
 
 	@Bean

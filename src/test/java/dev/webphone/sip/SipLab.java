@@ -58,6 +58,17 @@ public final class SipLab implements AutoCloseable {
 		return this.phone;
 	}
 
+	/** Kills Janus at once, as a crash would; {@link #startJanus()} brings one back on the same address. */
+	public void killJanus() {
+		this.janus.kill();
+	}
+
+	/** Starts Janus again after {@link #killJanus()}, at the same URL, with nothing of the old one's. */
+	public void startJanus() {
+		this.janus.close();
+		this.janus = JanusServer.start(this.namespace);
+	}
+
 	@Override
 	public void close() {
 		try {
