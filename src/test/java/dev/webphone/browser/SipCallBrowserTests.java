@@ -41,7 +41,9 @@ import static org.awaitility.Awaitility.await;
  * ({@link SipLab}): Janus gathers no ICE candidates on loopback.
  */
 @Tag("browser")
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		// Fifty calls in a minute from one page: above the default limit per connection.
+		properties = "webphone.limits.call-attempts-per-minute=200")
 @DirtiesContext
 class SipCallBrowserTests {
 
@@ -84,8 +86,8 @@ class SipCallBrowserTests {
 		registry.add("webphone.sip.janus-url", () -> lab.janus().url());
 		registry.add("webphone.sip.routes[0].match", () -> SIP_NUMBER);
 		registry.add("webphone.sip.routes[0].uri", () -> lab.phone().uri());
-		// 9486 is busy, 9404 does not exist, 9603 declines: $1 picks the answer.
-		registry.add("webphone.sip.routes[1].match", () -> "9(486|404|603)");
+		// 9486 is busy, 9404 does not exist, 9603 declines, 9180 rings until cancelled: $1 picks the answer.
+		registry.add("webphone.sip.routes[1].match", () -> "9(486|404|603|180)");
 		registry.add("webphone.sip.routes[1].uri", () -> responder.uri("code$1"));
 	}
 
@@ -125,6 +127,34 @@ class SipCallBrowserTests {
 		}
 		assertThat(responder.invites()).hasSize(3);
 		await().atMost(UI).until(() -> this.janus.sessionCount() == 0);
+		assertNoErrors(ann);
+	}
+
+	@Test
+	void fiftyCallsTurnedDownOrCancelledLeaveNoJanusSessionBehind() {
+		Browser ann = this.browsers.open("http://localhost:" + this.port + "/phone?name=Ann",
+				this.browsers.tone(BROWSER_TONE_HZ));
+		await().atMost(UI).until(() -> text(ann, "own-number").startsWith("Your number: "));
+		int invites = responder.invites().size();
+		for (int call = 0; call < 50; call++) {
+			boolean busy = call % 2 == 0;
+			type(ann, "number", busy ? "9486" : "9180");
+			click(ann, By.id("call"));
+			int sent = invites + call + 1;
+			await().atMost(UI).until(() -> responder.invites().size() >= sent);
+			if (busy) {
+				awaitText(ann, "notice", "9486 is in another call.");
+			}
+			else {
+				// Ringing at the far end: hanging up cancels the INVITE.
+				click(ann, By.id("hang-up"));
+				awaitHidden(ann, "in-call");
+			}
+		}
+		await().atMost(UI).until(() -> this.janus.sessionCount() == 0);
+		// Janus agrees: it holds no session either.
+		await().atMost(UI).until(() -> lab.janus().sessionCount() == 0);
+		assertThat(responder.invites()).hasSize(invites + 50);
 		assertNoErrors(ann);
 	}
 

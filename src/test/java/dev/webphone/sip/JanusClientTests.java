@@ -88,10 +88,12 @@ class JanusClientTests {
 				.as("%s", events)
 				.contains(448));
 
+		assertThat(this.janus.sessionCount()).isEqualTo(1);
 		long id = session.id();
 		session.close();
 		session.close();
 		assertThat(this.client.sessionCount()).isZero();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.janus.sessionCount() == 0);
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatThrownBy(
 				() -> this.client.post(this.client.url(id), this.client.request("keepalive")).join())
 			.hasCauseInstanceOf(JanusException.class)

@@ -25,6 +25,11 @@ public final class JanusServer implements AutoCloseable {
 	/** Janus's HTTP port inside the namespace, where every port is free. */
 	static final int HTTP_PORT = 8088;
 
+	/** Janus's admin API port inside the namespace, where the test asks which sessions Janus holds. */
+	static final int ADMIN_PORT = 7088;
+
+	private static final String ADMIN_SECRET = "webphone-test-admin";
+
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final String LIBRARIES = "/usr/lib/x86_64-linux-gnu/janus";
@@ -102,6 +107,7 @@ public final class JanusServer implements AutoCloseable {
 					debug_level = 4
 					session_timeout = %5$d
 					server_name = "webphone-test"
+					admin_secret = "%6$s"
 					interface = "%4$s"
 				}
 				media: {
@@ -123,7 +129,7 @@ public final class JanusServer implements AutoCloseable {
 					broadcast = false
 				}
 				""".formatted(directory, LIBRARIES, namespace.innerInterface(), namespace.address(),
-				sessionTimeoutSeconds));
+				sessionTimeoutSeconds, ADMIN_SECRET));
 		Files.writeString(directory.resolve("janus.transport.http.jcfg"), """
 				general: {
 					json = "plain"
@@ -134,9 +140,12 @@ public final class JanusServer implements AutoCloseable {
 					https = false
 				}
 				admin: {
-					admin_http = false
+					admin_http = true
+					admin_port = %d
+					admin_ip = "%s"
+					admin_base_path = "/admin"
 				}
-				""".formatted(HTTP_PORT, namespace.address()));
+				""".formatted(HTTP_PORT, namespace.address(), ADMIN_PORT, namespace.address()));
 		Files.writeString(directory.resolve("janus.plugin.sip.jcfg"), """
 				general: {
 					local_ip = "%s"
@@ -167,6 +176,35 @@ public final class JanusServer implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return null;
+		}
+	}
+
+	/**
+	 * How many sessions Janus itself holds, by its admin API: what a client that forgot to destroy its
+	 * sessions would leave behind, whatever the client counts.
+	 */
+	public int sessionCount() {
+		String body = "{\"janus\":\"list_sessions\",\"transaction\":\"t\",\"admin_secret\":\"" + ADMIN_SECRET + "\"}";
+		try {
+			HttpResponse<String> response = HTTP.send(HttpRequest
+				.newBuilder(URI.create("http://" + this.namespace.address() + ":" + ADMIN_PORT + "/admin"))
+				.timeout(Duration.ofSeconds(5))
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			java.util.regex.Matcher sessions = java.util.regex.Pattern.compile("\"sessions\"\\s*:\\s*\\[([^\\]]*)\\]")
+				.matcher(response.body());
+			if (!sessions.find()) {
+				throw new IllegalStateException("Janus's admin API answered " + response.body());
+			}
+			String list = sessions.group(1).trim();
+			return list.isEmpty() ? 0 : list.split(",").length;
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 

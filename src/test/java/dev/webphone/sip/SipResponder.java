@@ -22,11 +22,17 @@ public final class SipResponder implements AutoCloseable {
 	public static final Map<String, String> RESPONSES = Map.of("code486", "486 Busy Here", "code404", "404 Not Found",
 			"code603", "603 Decline", "code503", "503 Service Unavailable");
 
+	/** The user part that rings ({@code 180 Ringing}) until the caller cancels ({@code 487}). */
+	public static final String RINGS = "code180";
+
 	private final DatagramSocket socket;
 
 	private final String host;
 
 	private final List<String> invites = new ArrayList<>();
+
+	/** The INVITEs that ring, by Call-ID, until a CANCEL ends them. */
+	private final Map<String, String> ringing = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private SipResponder(DatagramSocket socket, String host) {
 		this.socket = socket;
@@ -66,10 +72,9 @@ public final class SipResponder implements AutoCloseable {
 			try {
 				this.socket.receive(packet);
 				String request = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
-				String reply = reply(request);
+				String reply = reply(request, packet.getSocketAddress());
 				if (reply != null) {
-					byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
-					this.socket.send(new DatagramPacket(bytes, bytes.length, packet.getSocketAddress()));
+					send(reply, packet.getSocketAddress());
 				}
 			}
 			catch (SocketException ex) {
@@ -81,7 +86,12 @@ public final class SipResponder implements AutoCloseable {
 		}
 	}
 
-	private String reply(String request) {
+	private void send(String reply, java.net.SocketAddress to) throws IOException {
+		byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+		this.socket.send(new DatagramPacket(bytes, bytes.length, to));
+	}
+
+	private String reply(String request, java.net.SocketAddress from) throws IOException {
 		String[] lines = request.split("\r\n");
 		String[] start = lines[0].split(" ");
 		if (start.length < 3 || start[0].startsWith("SIP/")) {
@@ -91,17 +101,44 @@ public final class SipResponder implements AutoCloseable {
 		String status;
 		if (method.equals("INVITE")) {
 			String user = start[1].replaceFirst("^sips?:", "").replaceFirst("@.*$", "");
-			status = RESPONSES.getOrDefault(user, "480 Temporarily Unavailable");
 			synchronized (this.invites) {
 				this.invites.add(start[1]);
 			}
+			if (user.equals(RINGS)) {
+				// Rings until cancelled; a retransmission of the INVITE rings again.
+				this.ringing.put(header(lines, "call-id", "i"), request);
+				return response("180 Ringing", lines);
+			}
+			status = RESPONSES.getOrDefault(user, "480 Temporarily Unavailable");
 		}
 		else if (method.equals("ACK")) {
 			return null;
 		}
+		else if (method.equals("CANCEL")) {
+			String invite = this.ringing.remove(header(lines, "call-id", "i"));
+			send(response("200 OK", lines), from);
+			return (invite != null) ? response("487 Request Terminated", invite.split("\r\n")) : null;
+		}
 		else {
 			status = "200 OK";
 		}
+		return response(status, lines);
+	}
+
+	private static String header(String[] lines, String name, String compact) {
+		for (String line : lines) {
+			int colon = line.indexOf(':');
+			if (colon > 0) {
+				String key = line.substring(0, colon).trim().toLowerCase();
+				if (key.equals(name) || key.equals(compact)) {
+					return line.substring(colon + 1).trim();
+				}
+			}
+		}
+		return "";
+	}
+
+	private static String response(String status, String[] lines) {
 		StringBuilder reply = new StringBuilder("SIP/2.0 ").append(status).append("\r\n");
 		for (String line : lines) {
 			String name = line.contains(":") ? line.substring(0, line.indexOf(':')).trim().toLowerCase() : "";
