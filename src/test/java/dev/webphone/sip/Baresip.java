@@ -153,17 +153,22 @@ public final class Baresip implements AutoCloseable {
 
 	/** Whether the phone answers a SIP {@code OPTIONS} with {@code 200 OK}. */
 	public boolean answersOptions() {
-		String address = this.namespace.address();
-		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(this.namespace.hostAddress()))) {
+		return answersOptions(this.namespace, uri(), SIP_PORT);
+	}
+
+	/** Whether {@code uri}, at port {@code port} of the namespace's address, answers {@code OPTIONS}. */
+	static boolean answersOptions(NetworkNamespace namespace, String uri, int port) {
+		String address = namespace.address();
+		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(namespace.hostAddress()))) {
 			socket.setSoTimeout(500);
 			String branch = "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
-			String request = "OPTIONS " + uri() + " SIP/2.0\r\n" + "Via: SIP/2.0/UDP " + this.namespace.hostAddress()
+			String request = "OPTIONS " + uri + " SIP/2.0\r\n" + "Via: SIP/2.0/UDP " + namespace.hostAddress()
 					+ ":" + socket.getLocalPort() + ";branch=" + branch + "\r\n" + "Max-Forwards: 70\r\n"
-					+ "From: <sip:test@" + this.namespace.hostAddress() + ">;tag=" + branch.substring(7, 15) + "\r\n"
-					+ "To: <" + uri() + ">\r\n" + "Call-ID: " + branch + "\r\n" + "CSeq: 1 OPTIONS\r\n"
+					+ "From: <sip:test@" + namespace.hostAddress() + ">;tag=" + branch.substring(7, 15) + "\r\n"
+					+ "To: <" + uri + ">\r\n" + "Call-ID: " + branch + "\r\n" + "CSeq: 1 OPTIONS\r\n"
 					+ "Content-Length: 0\r\n\r\n";
 			byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
-			socket.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(address, SIP_PORT)));
+			socket.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(address, port)));
 			byte[] buffer = new byte[4096];
 			DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
 			socket.receive(reply);
