@@ -1,7 +1,7 @@
 package dev.webphone.line;
 
 /**
- * How a phone behind a {@link Gateway} acts on its call, as a browser callee does through its
+ * How a phone behind a {@link Gateway} acts on its call, as a browser does through its
  * messages. A request that comes too late (the call is over, the caller hung up meanwhile) is refused
  * to the party's channel, like a browser's, and changes nothing.
  */
@@ -19,7 +19,7 @@ public final class GatewayParty {
 		this.client = client;
 	}
 
-	/** The phone answered: both parties hear {@code IN_CALL}. */
+	/** The phone answered the call it was called with: both parties hear {@code IN_CALL}. */
 	public void answer(String callId) {
 		this.switchboard.accept(this.client, callId);
 	}

@@ -371,7 +371,9 @@ public class Switchboard implements DisposableBean {
 	public void dial(Client caller, String callId, String to, CallType type) {
 		Line line = caller.line();
 		String number = line.route(to);
-		if (this.gateway != null && !number.isEmpty() && this.gateway.reaches(line.name(), number)) {
+		// A phone's call comes in through the gateway and goes to a browser, never back out.
+		if (this.gateway != null && !caller.isAtGateway() && !number.isEmpty()
+				&& this.gateway.reaches(line.name(), number)) {
 			GatewayParty party = new GatewayParty(this);
 			Client phone = new Client(line, number, Map.of(), this.gateway.connect(line.name(), number, party), true);
 			party.bind(phone);
@@ -381,6 +383,28 @@ public class Switchboard implements DisposableBean {
 		Client callee = number.isEmpty() ? null : line.find(number);
 		decide(caller, caller, (callee != null) ? callee : caller,
 				(outbox) -> dialLocked(caller, callee, number, callId, type, outbox));
+	}
+
+	/**
+	 * A phone behind the gateway calls a browser of a line: the phone is the caller of a call like any
+	 * other, hearing through {@code connect}'s channel what a calling browser would, and the callee
+	 * rings as for a browser's dial. The phone makes the offer, after the answer.
+	 * @param from the phone's number or name, as the callee is shown it
+	 * @param to the number dialled, through the line's dial plan
+	 * @param callId the id the call has for the phone
+	 * @param connect the phone's channel, given the party it acts through
+	 * @throws IllegalArgumentException when there is no such line
+	 */
+	public void dialFromGateway(String lineName, String from, String to, String callId,
+			Function<GatewayParty, ClientChannel> connect) {
+		Line line = this.lines.get(lineName);
+		if (line == null) {
+			throw new IllegalArgumentException("There is no webphone line '" + lineName + "'");
+		}
+		GatewayParty party = new GatewayParty(this);
+		Client phone = new Client(line, from, Map.of(), connect.apply(party), true);
+		party.bind(phone);
+		dial(phone, callId, to, CallType.AUDIO);
 	}
 
 	private void dialLocked(Client caller, Client callee, String number, String callId, CallType type,

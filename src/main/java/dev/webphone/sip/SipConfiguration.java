@@ -1,5 +1,6 @@
 package dev.webphone.sip;
 
+import dev.webphone.line.Switchboard;
 import dev.webphone.system.ConditionalOnEmbeddedLine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,7 +10,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * SIP calls, when {@code webphone.sip.janus-url} is set: the Janus client, the gateway the line calls
- * SIP numbers through, the health contributor {@code sip}, and the count of open Janus sessions
+ * SIP numbers through, the registrations that let phones call browsers, the health contributor
+ * {@code sip}, and the count of open Janus sessions
  * ({@code webphone.sip.janus.sessions}), which goes back to zero when no SIP call is up.
  */
 @Configuration(proxyBeanMethods = false)
@@ -29,14 +31,20 @@ class SipConfiguration {
 	}
 
 	@Bean
-	SipHealthIndicator sipHealthIndicator(JanusClient janus, SipProperties properties) {
-		return new SipHealthIndicator(janus, properties.requestTimeout().toMillis());
+	SipRegistrations sipRegistrations(JanusClient janus, Switchboard switchboard, SipProperties properties) {
+		return new SipRegistrations(janus, switchboard, properties.registrations());
+	}
+
+	@Bean
+	SipHealthIndicator sipHealthIndicator(JanusClient janus, SipRegistrations registrations,
+			SipProperties properties) {
+		return new SipHealthIndicator(janus, registrations, properties.requestTimeout().toMillis());
 	}
 
 	@Bean
 	MeterBinder janusSessionsMeter(JanusClient janus) {
 		return (registry) -> Gauge.builder("webphone.sip.janus.sessions", janus, JanusClient::sessionCount)
-			.description("Janus sessions open: one per SIP call being set up or in progress")
+			.description("Janus sessions open: one per SIP call being set up or in progress, one per registration")
 			.register(registry);
 	}
 

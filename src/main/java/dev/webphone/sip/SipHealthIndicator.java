@@ -18,10 +18,13 @@ class SipHealthIndicator implements HealthIndicator {
 
 	private final JanusClient janus;
 
+	private final SipRegistrations registrations;
+
 	private final long timeoutMillis;
 
-	SipHealthIndicator(JanusClient janus, long timeoutMillis) {
+	SipHealthIndicator(JanusClient janus, SipRegistrations registrations, long timeoutMillis) {
 		this.janus = janus;
+		this.registrations = registrations;
 		this.timeoutMillis = timeoutMillis;
 	}
 
@@ -43,7 +46,10 @@ class SipHealthIndicator implements HealthIndicator {
 			Thread.currentThread().interrupt();
 			health = Health.unknown();
 		}
-		return health.withDetail("janus", this.janus.url()).withDetail("sessions", this.janus.sessionCount()).build();
+		return health.withDetail("janus", this.janus.url())
+			.withDetail("sessions", this.janus.sessionCount())
+			.withDetail("registrations", this.registrations.registeredCount() + " of " + this.registrations.size() + " up")
+			.build();
 	}
 
 }

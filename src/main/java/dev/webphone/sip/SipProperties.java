@@ -22,11 +22,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestTimeout how long a request to Janus may take before the call it was for fails
  * @param routes which dialled numbers go to SIP, tried in order after the line's own dial plan; the first
  * whose pattern matches the whole number decides the SIP URI
+ * @param registrations browser numbers that SIP phones can call: each is registered at a SIP registrar
+ * under a SIP identity, and a call to that identity rings the browser with the number
  */
 @ConfigurationProperties("webphone.sip")
 public record SipProperties(@DefaultValue("") String janusUrl, @DefaultValue("") String apiSecret,
 		@DefaultValue("25s") Duration keepAlive, @DefaultValue("5s") Duration requestTimeout,
-		@DefaultValue List<Route> routes) {
+		@DefaultValue List<Route> routes, @DefaultValue List<Registration> registrations) {
 
 	@ConstructorBinding
 	public SipProperties {
@@ -54,14 +56,73 @@ public record SipProperties(@DefaultValue("") String janusUrl, @DefaultValue("")
 			throw new IllegalArgumentException("webphone.sip.request-timeout must be positive");
 		}
 		routes = (routes != null) ? List.copyOf(routes) : List.of();
+		registrations = (registrations != null) ? List.copyOf(registrations) : List.of();
 		if (janusUrl.isEmpty() && !routes.isEmpty()) {
 			throw new IllegalArgumentException("webphone.sip.routes need webphone.sip.janus-url: the gateway that calls them");
 		}
+		if (janusUrl.isEmpty() && !registrations.isEmpty()) {
+			throw new IllegalArgumentException(
+					"webphone.sip.registrations need webphone.sip.janus-url: the gateway that registers them");
+		}
+	}
+
+	/** Calls out through Janus, none in. */
+	public SipProperties(String janusUrl, String apiSecret, Duration keepAlive, Duration requestTimeout,
+			List<Route> routes) {
+		this(janusUrl, apiSecret, keepAlive, requestTimeout, routes, List.of());
 	}
 
 	/** SIP off: no Janus, no routes. */
 	public SipProperties() {
 		this("", "", Duration.ofSeconds(25), Duration.ofSeconds(5), List.of());
+	}
+
+	/**
+	 * A browser number that SIP phones can call: Janus registers {@code uri} at the registrar, and a
+	 * call to it rings the browser that has {@code number} on {@code line}.
+	 *
+	 * @param line the browser's line
+	 * @param number the browser's number on that line, 1 to 32 digits
+	 * @param uri the SIP identity registered, e.g. 'sip:1001@pbx.example.com'
+	 * @param registrar where to register, e.g. 'sip:pbx.example.com:5060'
+	 * @param username the user to authenticate as at the registrar; empty for the URI's user
+	 * @param secret the password for the registrar
+	 */
+	public record Registration(String line, String number, String uri, String registrar,
+			@DefaultValue("") String username, String secret) {
+
+		private static final Pattern NUMBER = Pattern.compile("[0-9]{1,32}");
+
+		private static final Pattern SIP_URI = Pattern.compile("sips?:[^\\s<>\"]+");
+
+		@ConstructorBinding
+		public Registration {
+			if (line == null || line.isBlank()) {
+				throw new IllegalArgumentException("webphone.sip.registrations[].line must not be empty");
+			}
+			if (number == null || !NUMBER.matcher(number).matches()) {
+				throw new IllegalArgumentException("webphone.sip.registrations[].number must be 1 to 32 digits");
+			}
+			if (uri == null || !SIP_URI.matcher(uri).matches()) {
+				throw new IllegalArgumentException("webphone.sip.registrations[].uri '" + uri
+						+ "' must be a SIP URI such as sip:1001@pbx.example.com");
+			}
+			if (registrar == null || !SIP_URI.matcher(registrar).matches()) {
+				throw new IllegalArgumentException("webphone.sip.registrations[].registrar '" + registrar
+						+ "' must be a SIP URI such as sip:pbx.example.com:5060");
+			}
+			username = (username != null) ? username : "";
+			if (secret == null || secret.isEmpty()) {
+				throw new IllegalArgumentException("webphone.sip.registrations[].secret must not be empty");
+			}
+		}
+
+		@Override
+		public String toString() {
+			// Never the secret.
+			return "Registration[" + this.line + "/" + this.number + " as " + this.uri + " at " + this.registrar + "]";
+		}
+
 	}
 
 	/** Whether SIP calls are configured at all. */

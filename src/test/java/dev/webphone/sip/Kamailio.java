@@ -36,12 +36,12 @@ public final class Kamailio implements AutoCloseable {
 		this.process = process;
 	}
 
-	static boolean isInstalled() {
+	public static boolean isInstalled() {
 		return LocalServers.executable("kamailio") != null && Files.exists(Path.of(MODULES, "registrar.so"));
 	}
 
 	/** Starts Kamailio in {@code namespace} and waits until it answers SIP. */
-	static Kamailio start(NetworkNamespace namespace) {
+	public static Kamailio start(NetworkNamespace namespace) {
 		Path directory;
 		try {
 			directory = Files.createTempDirectory("kamailio-");
