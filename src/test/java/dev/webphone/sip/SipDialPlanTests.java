@@ -74,6 +74,35 @@ class SipDialPlanTests {
 	}
 
 	@Test
+	void badRegistrationsAreRefusedAtStartUp() {
+		SipProperties.Registration good = new SipProperties.Registration("Webphone1", "1001", "sip:1001@pbx.example",
+				"sip:pbx.example:5060", "", "s3cret");
+		assertThat(good.toString()).doesNotContain("s3cret");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SipProperties.Registration("", "1001", "sip:1001@pbx", "sip:pbx", "", "x"))
+			.withMessageContaining("line must not be empty");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SipProperties.Registration("L", "10a1", "sip:1001@pbx", "sip:pbx", "", "x"))
+			.withMessageContaining("number must be 1 to 32 digits");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SipProperties.Registration("L", "1001", "1001@pbx", "sip:pbx", "", "x"))
+			.withMessageContaining("uri");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SipProperties.Registration("L", "1001", "sip:1001@pbx", "pbx:5060", "", "x"))
+			.withMessageContaining("registrar");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SipProperties.Registration("L", "1001", "sip:1001@pbx", "sip:pbx", "", ""))
+			.withMessageContaining("secret must not be empty");
+		Duration s = Duration.ofSeconds(5);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SipProperties("", "", s, s, List.of(), List.of(good)))
+			.withMessageContaining("registrations need webphone.sip.janus-url");
+		assertThat(SipRegistration.user("sip:alice@pbx.example")).isEqualTo("alice");
+		assertThat(SipRegistration.user("<sips:1002@pbx.example:5061>")).isEqualTo("1002");
+		assertThat(SipRegistration.user("anonymous")).isEqualTo("anonymous");
+	}
+
+	@Test
 	void sipFailuresMapToTheStatesABrowserCalleeWouldGive() {
 		assertThat(SipResponse.ofFailure(486, "Busy Here"))
 			.isEqualTo(new SipResponse(CallState.BUSY, "the SIP phone is busy (486 Busy Here)"));
