@@ -122,6 +122,52 @@ class GatewayTests {
 		assertThat(heard(bob)).isEmpty();
 	}
 
+	@Test
+	void aPhoneCallsABrowserAndMakesTheOfferOnceItIsAnswered() {
+		Client bob = join();
+		Recorder phone = new Recorder();
+		GatewayParty[] party = new GatewayParty[1];
+		this.switchboard.dialFromGateway("Test", "alice", bob.number(), "in1", (given) -> {
+			party[0] = given;
+			return phone;
+		});
+		assertThat(heard(bob)).containsExactly("incoming in1 from alice");
+		assertThat(phone.heard).containsExactly("in1 RINGING offerer=null");
+
+		this.switchboard.accept(bob, "in1");
+		assertThat(phone.heard).endsWith("in1 IN_CALL offerer=true");
+		assertThat(heard(bob)).endsWith("in1 IN_CALL offerer=false");
+		party[0].signal("in1", new Signal("offer"));
+		this.switchboard.relay(bob, "in1", new Signal("answer"));
+		assertThat(heard(bob)).endsWith("in1 signal offer");
+		assertThat(phone.heard).endsWith("in1 signal answer");
+
+		party[0].hangUp("in1", "the SIP phone hung up");
+		assertThat(heard(bob)).endsWith("in1 COMPLETED the SIP phone hung up");
+	}
+
+	@Test
+	void aPhoneCallingANumberNobodyHasOrABusyOneHearsSo() {
+		Client bob = join();
+		Client carol = join();
+		Recorder nobody = new Recorder();
+		this.switchboard.dialFromGateway("Test", "alice", "1999", "in2", (given) -> nobody);
+		assertThat(nobody.heard).containsExactly("in2 NOT_FOUND No client with number '1999' is online");
+
+		this.switchboard.dial(bob, "busy", carol.number(), CallType.AUDIO);
+		Recorder busy = new Recorder();
+		this.switchboard.dialFromGateway("Test", "alice", carol.number(), "in3", (given) -> busy);
+		assertThat(busy.heard).containsExactly("in3 BUSY The other party is in another call");
+	}
+
+	@Test
+	void aPhonesCallNeverGoesBackOutThroughTheGateway() {
+		Recorder phone = new Recorder();
+		this.switchboard.dialFromGateway("Test", "alice", "9100", "in4", (given) -> phone);
+		assertThat(phone.heard).containsExactly("in4 NOT_FOUND No client with number '9100' is online");
+		assertThat(this.gateway.phone).as("the gateway was not asked").isNull();
+	}
+
 	/** Reaches every 9xxx number, with a recording channel for the phone. */
 	private static final class FakeGateway implements Gateway {
 
