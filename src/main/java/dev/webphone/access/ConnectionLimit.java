@@ -18,7 +18,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
-import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -100,9 +99,7 @@ public class ConnectionLimit implements HandshakeInterceptor {
 		}
 		Slot slot = new Slot(address);
 		attributes.put(SLOT, slot);
-		if (request instanceof ServletServerHttpRequest servlet) {
-			servlet.getServletRequest().setAttribute(SLOT, slot);
-		}
+		request.getAttributes().put(SLOT, slot);
 		return true;
 	}
 
@@ -110,11 +107,8 @@ public class ConnectionLimit implements HandshakeInterceptor {
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Exception failure) {
 		// A handshake that did not upgrade never opens a connection, so nothing else would give the place back.
-		if (failure != null || !upgraded(response)) {
-			if (request instanceof ServletServerHttpRequest servlet
-					&& servlet.getServletRequest().getAttribute(SLOT) instanceof Slot slot) {
-				slot.release();
-			}
+		if ((failure != null || !upgraded(response)) && request.getAttributes().get(SLOT) instanceof Slot slot) {
+			slot.release();
 		}
 	}
 

@@ -1,6 +1,9 @@
 package dev.webphone.edge;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -9,16 +12,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.api.Session;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.handler.ExceptionWebSocketHandlerDecorator;
+import org.springframework.web.socket.handler.LoggingWebSocketHandlerDecorator;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 
 /**
  * The WebSocket edge of the server, one for either mode: maps endpoints with the upgrade and origin
@@ -44,6 +53,8 @@ public final class WebSocketEdge implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService keepAlive;
 
+	private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
 	public WebSocketEdge(EdgeSettings settings) {
 		this.settings = settings;
 		this.budget = new SendBudget(settings.sendBufferBudget());
@@ -56,13 +67,47 @@ public final class WebSocketEdge implements SmartLifecycle {
 	 */
 	public void register(WebSocketHandlerRegistry registry, String path, WebSocketHandler handler,
 			HandshakeInterceptor... interceptors) {
+		EdgeHandler edgeHandler = new EdgeHandler(handler, this);
+		OriginSyntaxCheck originSyntax = new OriginSyntaxCheck();
 		// With no patterns, Spring allows the page's own origin only.
-		registry.addHandler(new EdgeHandler(handler, this), path)
+		registry.addHandler(edgeHandler, path)
 			.setHandshakeHandler(new DefaultHandshakeHandler(new UncompressedJettyUpgrade(this.settings)))
 			// Run before the origin check Spring adds for the patterns.
-			.addInterceptors(new OriginSyntaxCheck())
+			.addInterceptors(originSyntax)
 			.addInterceptors(interceptors)
 			.setAllowedOriginPatterns(this.settings.allowedOrigins().toArray(String[]::new));
+		// The same, for the upgrades Jetty takes ahead of the servlet context (EdgeUpgradeHandler): the
+		// handler wrapped as Spring's WebSocketHttpRequestHandler wraps it, the interceptors in Spring's order.
+		OriginHandshakeInterceptor originCheck = new OriginHandshakeInterceptor();
+		originCheck.setAllowedOriginPatterns(this.settings.allowedOrigins());
+		List<HandshakeInterceptor> chain = new ArrayList<>();
+		chain.add(originSyntax);
+		chain.addAll(List.of(interceptors));
+		chain.add(originCheck);
+		if (isExact(path)) {
+			this.endpoints.put(path, new Endpoint(
+					new ExceptionWebSocketHandlerDecorator(new LoggingWebSocketHandlerDecorator(edgeHandler)),
+					List.copyOf(chain)));
+		}
+	}
+
+	/**
+	 * Upgrades the requests for the endpoints {@link #register registered} here in Jetty, ahead of
+	 * {@code next} (the servlet context), which gets every other request.
+	 * @param contextPath the servlet context's path
+	 * @param knownHost whether the server answers to a host name
+	 */
+	public Handler upgradeHandler(Server server, String contextPath, Predicate<String> knownHost, Handler next) {
+		return new EdgeUpgradeHandler(server, this, contextPath, knownHost, next);
+	}
+
+	/** The endpoint registered at exactly {@code path}, or null. */
+	Endpoint endpoint(String path) {
+		return this.endpoints.get(path);
+	}
+
+	private static boolean isExact(String path) {
+		return path.chars().noneMatch((c) -> c == '*' || c == '{' || c == '?' || c == '%' || c == ';');
 	}
 
 	/** The edge socket of a browser's connection to an endpoint {@link #register registered} here. */
@@ -178,6 +223,10 @@ public final class WebSocketEdge implements SmartLifecycle {
 		long now = System.nanoTime();
 		long idleTimeout = this.settings.idleTimeout().toNanos();
 		this.sockets.forEach((socket) -> socket.closeIfSilent(now, idleTimeout));
+	}
+
+	/** A registered endpoint: its handler, wrapped, and the interceptors that judge its handshakes. */
+	record Endpoint(WebSocketHandler handler, List<HandshakeInterceptor> interceptors) {
 	}
 
 	@Override

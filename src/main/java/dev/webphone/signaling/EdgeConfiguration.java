@@ -2,6 +2,9 @@ package dev.webphone.signaling;
 
 import dev.webphone.edge.EdgeSettings;
 import dev.webphone.edge.WebSocketEdge;
+import dev.webphone.web.AllowedHostsFilter;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,6 +20,19 @@ class EdgeConfiguration {
 		return new WebSocketEdge(new EdgeSettings(properties.allowedOrigins(), properties.maxMessageSize().toBytes(),
 				properties.pingInterval(), properties.idleTimeout(), properties.sendBufferLimit().toBytes(),
 				properties.sendBufferBudgetBytes()));
+	}
+
+	/**
+	 * Jetty upgrades the edge's WebSockets itself, ahead of the servlet context: a browser's handshake
+	 * then costs neither the servlet filters and Spring MVC's dispatch nor, for the life of the
+	 * connection, the memory of the servlet request (docs/benchmarks.md). The host-name check the servlet
+	 * filter makes is made there too.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<JettyServletWebServerFactory> webSocketEdgeAheadOfServlets(WebSocketEdge edge,
+			AllowedHostsFilter allowedHosts) {
+		return (factory) -> factory.addServerCustomizers((server) -> server.setHandler(
+				edge.upgradeHandler(server, factory.getContextPath(), allowedHosts::isAllowed, server.getHandler())));
 	}
 
 }

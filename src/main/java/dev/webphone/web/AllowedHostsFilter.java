@@ -30,7 +30,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-class AllowedHostsFilter extends OncePerRequestFilter {
+public class AllowedHostsFilter extends OncePerRequestFilter {
 
 	private static final Log logger = LogFactory.getLog(AllowedHostsFilter.class);
 
@@ -67,7 +67,11 @@ class AllowedHostsFilter extends OncePerRequestFilter {
 				"This server is not known by that host name; see webphone.http.allowed-hosts");
 	}
 
-	boolean isAllowed(String host) {
+	/**
+	 * Whether this server answers to {@code host} (a request's host name, without port); the WebSocket
+	 * edge asks it for the upgrades it takes ahead of the servlet filters.
+	 */
+	public boolean isAllowed(String host) {
 		if (host == null || host.isEmpty()) {
 			return true; // HTTP/1.0 without Host: no name to have been rebound
 		}
