@@ -31,7 +31,6 @@ import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.support.JettyHeadersAdapter;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.adapter.jetty.JettyWebSocketHandlerAdapter;
-import org.springframework.web.socket.adapter.jetty.JettyWebSocketSession;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
@@ -137,7 +136,7 @@ final class EdgeUpgradeHandler extends Handler.Wrapper {
 		return (upgradeRequest, upgradeResponse, callback) -> {
 			// Whatever the browser offers (always permessage-deflate): see UncompressedJettyUpgrade.
 			upgradeResponse.setExtensions(List.of());
-			return new JettyWebSocketHandlerAdapter(handler, new JettyWebSocketSession(attributes, null));
+			return new JettyWebSocketHandlerAdapter(handler, new HeaderlessJettySession(attributes));
 		};
 	}
 
