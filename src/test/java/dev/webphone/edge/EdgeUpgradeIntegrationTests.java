@@ -13,12 +13,14 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +39,7 @@ class EdgeUpgradeIntegrationTests {
 
 	@Test
 	void aBrowsersUpgradePassesNoServletFilterAndOtherRequestsStillDo() throws Exception {
+		SeenByServlets.paths.clear();
 		try (SignalingClient browser = SignalingClient.joined(this.port, "Webphone1")) {
 			assertThat(browser.number()).isNotBlank();
 		}
@@ -46,6 +49,31 @@ class EdgeUpgradeIntegrationTests {
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(plainGet.statusCode()).isEqualTo(400);
 		assertThat(SeenByServlets.paths).contains("/webphone/ws");
+	}
+
+	/**
+	 * With {@code server.forward-headers-strategy=framework} the forwarded headers are applied by a servlet
+	 * filter, so upgrades go the servlet way, where the origin check sees them applied.
+	 */
+	@Nested
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "webphone.lines[0].name=Webphone1", "webphone.lines[0].presence=false",
+					"server.forward-headers-strategy=framework" })
+	@Import(SeenByServlets.class)
+	class WithForwardedHeadersAppliedByAFilter {
+
+		@LocalServerPort
+		int port;
+
+		@Test
+		void theUpgradeGoesThroughTheServletFilters() throws Exception {
+			SeenByServlets.paths.clear();
+			try (SignalingClient browser = SignalingClient.joined(this.port, "Webphone1")) {
+				assertThat(browser.number()).isNotBlank();
+			}
+			assertThat(SeenByServlets.paths).contains("/webphone/ws");
+		}
+
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
