@@ -28,8 +28,11 @@ function move(event, patch = {}) {
     }
 }
 
-// Why a call ended, in the words a user would use.
-function plainEnd(state, otherParty, reason) {
+// The ends of a call that need no notice: this side hung up, or the other did before answering.
+const PLAIN_ENDS = ["hung up by this side", "the other party ended the call"];
+
+// Why a call ended, in the words a user would use; null for a call hung up after it connected.
+function plainEnd(state, otherParty, reason, connected) {
     const who = otherParty || "The other party";
     switch (state) {
         case CallState.BUSY: return `${who} is in another call.`;
@@ -40,6 +43,10 @@ function plainEnd(state, otherParty, reason) {
             return /microphone|NotAllowed|Permission/i.test(reason || "")
                 ? "The microphone is blocked: allow it in the browser's address bar, then call again."
                 : `The call failed: ${reason}`;
+        // A call that never connected and ends without BUSY, REJECTED...: the far end could not be
+        // reached (the SIP gateway is down, say), and only the reason tells the user why.
+        case CallState.COMPLETED:
+            return connected || !reason || PLAIN_ENDS.includes(reason) ? null : `The call ended: ${reason}`;
         default: return null;
     }
 }
@@ -134,7 +141,8 @@ function follow(newCall, otherParty) {
         } else if (state === CallState.HOLD) {
             move(PhoneEvent.HELD);
         } else if (state !== CallState.RINGING) {
-            const notice = plainEnd(state, newCall.getOtherParty(), newCall.getEndReason && newCall.getEndReason());
+            const notice = plainEnd(state, newCall.getOtherParty(), newCall.getEndReason && newCall.getEndReason(),
+                model.since !== null);
             call = null;
             move(PhoneEvent.ENDED, { call: null, since: null, notice, otherParty: null, redirecting: null });
         }

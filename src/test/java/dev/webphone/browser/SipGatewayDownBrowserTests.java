@@ -104,6 +104,9 @@ class SipGatewayDownBrowserTests {
 		dial(ann);
 		ann.awaitConsole((line) -> line.contains("RINGING -> COMPLETED") && line.contains("the SIP gateway is unreachable"),
 				UI);
+		// The user is told too, not just the console: the call never connected, and the reason says why.
+		await().atMost(UI).untilAsserted(() -> assertThat(text(ann, "notice"))
+			.startsWith("The call ended: the SIP gateway is unreachable ("));
 		assertThat(Duration.between(dialled, Instant.now())).isLessThan(Duration.ofSeconds(5));
 		assertThat(this.janus.sessionCount()).isZero();
 
