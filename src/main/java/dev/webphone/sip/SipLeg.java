@@ -71,6 +71,15 @@ final class SipLeg implements ClientChannel {
 
 	private boolean answered;
 
+	/**
+	 * The phone sent a new offer in the call (a re-INVITE, which Janus turned into WebRTC's terms): the
+	 * browser's next answer goes back in an {@code update}, which answers the re-INVITE.
+	 */
+	private boolean phoneOffered;
+
+	/** The call is on hold: Janus put the phone on hold with a re-INVITE ({@code hold}). */
+	private boolean held;
+
 	/** The call is over for the line, or the gateway ended it: nothing more goes either way. */
 	private boolean ended;
 
@@ -155,13 +164,16 @@ final class SipLeg implements ClientChannel {
 	public void signal(String callId, MediaSignal signal) {
 		MediaSignals.SessionDescription description = MediaSignals.description(signal);
 		if (description != null) {
+			if (renegotiate(description)) {
+				return;
+			}
 			if (!"offer".equals(description.type())) {
 				return;
 			}
 			synchronized (this) {
 				if (this.calling || this.ended) {
-					// A renegotiation of a connected call (a re-INVITE): not supported yet, see docs/sip.md.
-					logger.debug("Ignored a new offer for SIP call " + callId);
+					// An offer while the INVITE is still out: SIP allows no second one until it is answered.
+					logger.debug("Ignored a new offer for SIP call " + callId + " before the phone answered");
 					return;
 				}
 				ObjectNode jsep = JanusClient.JSON.createObjectNode();
@@ -203,6 +215,37 @@ final class SipLeg implements ClientChannel {
 			to = this.handle;
 		}
 		trickle(to, trickle);
+	}
+
+	/**
+	 * A session description in the connected call: the browser's new offer (an ICE restart after a
+	 * resume, a camera) goes to the phone as a re-INVITE ({@code update}), and its answer to the phone's
+	 * re-INVITE goes back the same way. Whether the description was one of these.
+	 */
+	private boolean renegotiate(MediaSignals.SessionDescription description) {
+		JanusHandle to;
+		synchronized (this) {
+			if (this.ended || !this.answered) {
+				return false;
+			}
+			if ("answer".equals(description.type())) {
+				if (!this.phoneOffered) {
+					return true;
+				}
+				this.phoneOffered = false;
+			}
+			to = this.handle;
+		}
+		ObjectNode jsep = JanusClient.JSON.createObjectNode();
+		jsep.put("type", description.type());
+		jsep.put("sdp", description.sdp());
+		to.message(JanusHandle.body("update"), jsep).whenComplete((answer, failure) -> {
+			if (failure != null) {
+				Throwable cause = (failure.getCause() != null) ? failure.getCause() : failure;
+				failed("the SIP gateway did not take the new session description (" + cause.getMessage() + ")");
+			}
+		});
+		return true;
 	}
 
 	private static void trickle(JanusHandle handle, JsonNode candidate) {
@@ -254,11 +297,23 @@ final class SipLeg implements ClientChannel {
 		}
 		JsonNode data = event.data();
 		if (data.has("error_code")) {
+			synchronized (this) {
+				if (this.answered) {
+					// A request in the connected call (hold, update, DTMF) that Janus refused: the call goes on.
+					logger.warn("Janus refused a request in SIP call " + this.callId + ": "
+							+ data.path("error_code").asInt() + " " + data.path("error").asString(""));
+					return;
+				}
+			}
 			failed("the SIP gateway refused the call (" + data.path("error_code").asInt() + " "
 					+ data.path("error").asString("") + ")");
 			return;
 		}
 		JsonNode result = data.path("result");
+		if (logger.isDebugEnabled()) {
+			logger.debug("SIP call " + this.callId + ": Janus's " + event.pluginEvent()
+					+ ((event.jsep() != null) ? " with an " + event.jsep().path("type").asString("") : ""));
+		}
 		switch (event.pluginEvent()) {
 			case "progress" -> {
 				synchronized (this) {
@@ -266,6 +321,7 @@ final class SipLeg implements ClientChannel {
 				}
 			}
 			case "accepted" -> accepted(event.jsep());
+			case "updatingcall", "updated" -> updated(event.jsep());
 			case "hangup" -> hungUp(result.path("code").asInt(), result.path("reason").asString(""));
 			default -> {
 				// registered, calling, ringing, proceeding: the caller hears RINGING already.
@@ -277,19 +333,59 @@ final class SipLeg implements ClientChannel {
 		String id;
 		JsonNode answer;
 		synchronized (this) {
-			if (this.ended || this.answered) {
+			if (this.ended) {
 				return;
 			}
-			this.answered = true;
-			id = this.callId;
-			answer = (jsep != null) ? jsep : this.earlyAnswer;
+			if (this.answered) {
+				// The phone's answer to a re-INVITE of ours (an update): Janus says accepted again.
+				id = null;
+				answer = null;
+			}
+			else {
+				this.answered = true;
+				id = this.callId;
+				answer = (jsep != null) ? jsep : this.earlyAnswer;
+			}
 		}
+		if (id == null) {
+			updated(jsep);
+			return;
+		}
+		accept(id, answer);
+	}
+
+	/** The phone answered the call: the line hears it, then the browser gets the phone's answer. */
+	private void accept(String id, JsonNode answer) {
 		if (answer == null || !"answer".equals(answer.path("type").asString())) {
 			failed("the SIP phone answered without a session description");
 			return;
 		}
 		this.party.answer(id);
 		this.party.signal(id, MediaSignals.description(id, "answer", answer.path("sdp").asString()));
+	}
+
+	/**
+	 * A session description in the connected call: the phone's answer to the browser's new offer, or
+	 * the phone's own new offer (its re-INVITE), which the browser answers through {@link #signal}.
+	 */
+	private void updated(JsonNode jsep) {
+		if (jsep == null || !jsep.has("sdp")) {
+			return;
+		}
+		String id;
+		String type = jsep.path("type").asString("");
+		synchronized (this) {
+			if (this.ended || !this.answered) {
+				return;
+			}
+			if ("offer".equals(type)) {
+				this.phoneOffered = true;
+			}
+			id = this.callId;
+		}
+		if ("offer".equals(type) || "answer".equals(type)) {
+			this.party.signal(id, MediaSignals.description(id, type, jsep.path("sdp").asString()));
+		}
 	}
 
 	private void hungUp(int code, String phrase) {
@@ -339,6 +435,10 @@ final class SipLeg implements ClientChannel {
 
 	@Override
 	public void callState(String callId, CallState state, String otherParty, String reason, Boolean offerer) {
+		if (state == CallState.HOLD || state == CallState.IN_CALL) {
+			hold(state == CallState.HOLD);
+			return;
+		}
 		if (!state.isFinal()) {
 			return;
 		}
@@ -356,6 +456,28 @@ final class SipLeg implements ClientChannel {
 		}
 		// A hang-up, or a CANCEL for a call still ringing; then the session goes, its handle with it.
 		to.message(JanusHandle.body("hangup"), null).whenComplete((answer, failure) -> close());
+	}
+
+	/**
+	 * Puts the phone on hold, or takes it off, with a re-INVITE Janus makes ({@code hold}, {@code unhold}):
+	 * the phone hears that it is held (and stops sending), whichever party held the call. The browser
+	 * stops sending meanwhile as for any held call.
+	 */
+	private void hold(boolean hold) {
+		JanusHandle to;
+		synchronized (this) {
+			if (this.ended || !this.answered || this.held == hold) {
+				return;
+			}
+			this.held = hold;
+			to = this.handle;
+		}
+		logger.debug("SIP call " + this.callId + ": asking Janus to " + (hold ? "hold" : "unhold"));
+		to.message(JanusHandle.body(hold ? "hold" : "unhold"), null).whenComplete((answer, failure) -> {
+			if (failure != null) {
+				logger.debug("Janus did not " + (hold ? "hold" : "resume") + " SIP call " + callId, failure);
+			}
+		});
 	}
 
 	private void close() {

@@ -45,6 +45,8 @@ public final class Baresip implements AutoCloseable {
 
 	private static final Pattern EVENT_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([A-Z_]+)\"");
 
+	private static final Pattern EVENT_PARAM = Pattern.compile("\"param\"\\s*:\\s*\"([^\"]*)\"");
+
 	private final NetworkNamespace namespace;
 
 	private final Path directory;
@@ -261,6 +263,36 @@ public final class Baresip implements AutoCloseable {
 			}
 			return types;
 		}
+	}
+
+	/** The parameters of the events of {@code type} so far (a DTMF key, an SDP's kind...), in order. */
+	public List<String> eventParams(String type) {
+		synchronized (this.events) {
+			List<String> params = new ArrayList<>();
+			for (String event : this.events) {
+				Matcher matcher = EVENT_TYPE.matcher(event);
+				if (EVENT.matcher(event).find() && matcher.find() && matcher.group(1).equals(type)) {
+					Matcher param = EVENT_PARAM.matcher(event);
+					params.add(param.find() ? param.group(1) : "");
+				}
+			}
+			return params;
+		}
+	}
+
+	/** How many re-INVITEs baresip got in its calls so far (its log says each). */
+	public int reInvites() {
+		String log = log();
+		int count = 0;
+		for (int at = log.indexOf("call: got re-INVITE"); at >= 0; at = log.indexOf("call: got re-INVITE", at + 1)) {
+			count++;
+		}
+		return count;
+	}
+
+	/** Puts the current call on hold ({@code true}) or takes it off, with a re-INVITE. */
+	public void hold(boolean hold) {
+		command(hold ? "hold" : "resume", null);
 	}
 
 	/** Waits until baresip has reported {@code count} events of {@code type}. */
