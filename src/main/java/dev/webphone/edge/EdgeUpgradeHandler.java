@@ -30,7 +30,6 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.support.JettyHeadersAdapter;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.adapter.jetty.JettyWebSocketHandlerAdapter;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
@@ -96,7 +95,7 @@ final class EdgeUpgradeHandler extends Handler.Wrapper {
 				}
 				ran++;
 			}
-			upgraded = this.container.upgrade(creator(handler, attributes), request, response, callback);
+			upgraded = this.container.upgrade(creator(handler, attributes, this.container.getMaxTextMessageSize()), request, response, callback);
 		}
 		catch (Exception ex) {
 			failure = ex;
@@ -132,11 +131,12 @@ final class EdgeUpgradeHandler extends Handler.Wrapper {
 		return this.edge.endpoint(path.substring(this.contextPath.length()));
 	}
 
-	private static WebSocketCreator creator(WebSocketHandler handler, Map<String, Object> attributes) {
+	private static WebSocketCreator creator(WebSocketHandler handler, Map<String, Object> attributes,
+			long maxMessageSize) {
 		return (upgradeRequest, upgradeResponse, callback) -> {
 			// Whatever the browser offers (always permessage-deflate): see UncompressedJettyUpgrade.
 			upgradeResponse.setExtensions(List.of());
-			return new JettyWebSocketHandlerAdapter(handler, new HeaderlessJettySession(attributes));
+			return new ByteFrameAdapter(handler, new HeaderlessJettySession(attributes), maxMessageSize);
 		};
 	}
 

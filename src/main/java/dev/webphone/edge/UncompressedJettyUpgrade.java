@@ -13,7 +13,6 @@ import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.adapter.jetty.JettyWebSocketHandlerAdapter;
 import org.springframework.web.socket.adapter.jetty.JettyWebSocketSession;
 import org.springframework.web.socket.server.HandshakeFailureException;
 import org.springframework.web.socket.server.RequestUpgradeStrategy;
@@ -55,8 +54,8 @@ final class UncompressedJettyUpgrade implements RequestUpgradeStrategy {
 		JettyWebSocketServerContainer container = JettyWebSocketServerContainer
 			.getContainer(servletRequest.getServletContext());
 		configure(container);
-		JettyWebSocketHandlerAdapter adapter = new JettyWebSocketHandlerAdapter(handler,
-				new JettyWebSocketSession(attributes, user));
+		ByteFrameAdapter adapter = new ByteFrameAdapter(handler,
+				new JettyWebSocketSession(attributes, user), this.settings.maxMessageSize());
 		try {
 			container.upgrade((upgradeRequest, upgradeResponse) -> {
 				upgradeResponse.setExtensions(List.of());

@@ -83,6 +83,14 @@ class SignalingCodec {
 	 * @throws SignalingException ({@code MALFORMED}) with a message that says what is wrong
 	 */
 	ClientMessage decode(String frame) {
+		return decode(frame.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * A frame as UTF-8 bytes, parsed as they are.
+	 * @throws SignalingException ({@code MALFORMED}) with a message that says what is wrong
+	 */
+	ClientMessage decode(byte[] frame) {
 		ClientMessage message;
 		try {
 			message = this.reader.readValue(frame);

@@ -1,5 +1,6 @@
 package dev.webphone.signaling;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -82,6 +83,11 @@ public final class SignalingSession {
 
 	/** Handles one frame from the browser; a refused message is answered with an {@code error}. */
 	public void receive(String frame) {
+		receive(frame.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** A text frame as its UTF-8 bytes, which the edge has checked are valid UTF-8. */
+	public void receive(byte[] frame) {
 		this.metrics.received();
 		try {
 			if (!this.rateLimit.tryAcquire()) {

@@ -1,7 +1,9 @@
 package dev.webphone.signaling;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -350,6 +352,70 @@ class SignalingIntegrationTests {
 		assertThat(flooder.awaitClosed().getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
 		a.send(Map.of("type", "sdp", "callId", "survives", "description", Map.of("type", "offer", "sdp", "v=0")));
 		b.await("sdp");
+	}
+
+	@Test
+	void aTextFrameThatIsNotUtf8ClosesOnlyThatConnection() throws Exception {
+		SignalingClient a = this.clients.join("Webphone1");
+		SignalingClient b = this.clients.join("Webphone1");
+		connect(a, b, "survives-bad-utf8");
+		try (StalledBrowser garbler = new StalledBrowser(this.port)) {
+			garbler.send("{\"type\":\"connect\",\"line\":\"Webphone1\"}");
+			// A lone continuation byte, then a surrogate encoded as UTF-8 (which Java's decoder would replace).
+			byte[] prefix = "{\"type\":\"hangup\",\"callId\":\"x\",\"reason\":\"".getBytes(StandardCharsets.UTF_8);
+			byte[] frame = Arrays.copyOf(prefix, prefix.length + 5);
+			System.arraycopy(new byte[] { (byte) 0x80, (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"' }, 0, frame,
+					prefix.length, 5);
+			garbler.sendFrame(true, 1, frame);
+			assertThat(closeCode(garbler)).isEqualTo(CloseStatus.BAD_DATA.getCode());
+		}
+		a.send(Map.of("type", "sdp", "callId", "survives-bad-utf8", "description", Map.of("type", "offer", "sdp", "v=0")));
+		b.await("sdp");
+	}
+
+	@Test
+	void aMessageInFragmentsIsReadWholeAndItsSizeLimitHoldsAcrossThem() throws Exception {
+		try (StalledBrowser fragments = new StalledBrowser(this.port)) {
+			byte[] connect = "{\"type\":\"connect\",\"line\":\"Webphone1\",\"properties\":{\"n\":\"\u00e9\u20ac\"}}"
+				.getBytes(StandardCharsets.UTF_8);
+			// Split inside the two-byte é, so that no fragment is UTF-8 on its own.
+			int split = indexOf(connect, (byte) 0xC3) + 1;
+			fragments.sendFrame(false, 1, Arrays.copyOfRange(connect, 0, split));
+			fragments.sendFrame(false, 0, Arrays.copyOfRange(connect, split, split + 3));
+			fragments.sendFrame(true, 0, Arrays.copyOfRange(connect, split + 3, connect.length));
+			assertThat(fragments.receive()).contains("\"access-granted\"");
+			fragments.sendFrame(true, 9, "still there?".getBytes(StandardCharsets.UTF_8));
+			assertThat(new String(nextFrame(fragments, 10), 1, 12, StandardCharsets.UTF_8)).isEqualTo("still there?");
+			byte[] half = ("{\"type\":\"hangup\",\"callId\":\"x\",\"reason\":\"" + "x".repeat(40_000))
+				.getBytes(StandardCharsets.UTF_8);
+			fragments.sendFrame(false, 1, half);
+			fragments.sendFrame(true, 0, ("x".repeat(40_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+			assertThat(closeCode(fragments)).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
+		}
+	}
+
+	private static int indexOf(byte[] bytes, byte b) {
+		for (int i = 0; i < bytes.length; i++) {
+			if (bytes[i] == b) {
+				return i;
+			}
+		}
+		throw new IllegalArgumentException("no " + b);
+	}
+
+	/** The next frame with this opcode, passing over others (the server's messages and pings). */
+	private static byte[] nextFrame(StalledBrowser browser, int opcode) throws Exception {
+		while (true) {
+			byte[] frame = browser.receiveFrame();
+			if (frame[0] == opcode) {
+				return frame;
+			}
+		}
+	}
+
+	private static int closeCode(StalledBrowser browser) throws Exception {
+		byte[] close = nextFrame(browser, 8);
+		return ((close[1] & 0xff) << 8) | (close[2] & 0xff);
 	}
 
 	@Test

@@ -79,9 +79,16 @@ public final class StalledBrowser implements AutoCloseable {
 
 	/** Sends one masked text frame, as browsers must. */
 	public void send(String text) throws IOException {
-		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+		sendFrame(true, 1, text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Sends one masked frame as it is given: a fragment ({@code fin} false, or opcode 0 for a
+	 * continuation), a ping (9), bytes that are not UTF-8.
+	 */
+	public void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
 		ByteArrayOutputStream frame = new ByteArrayOutputStream();
-		frame.write(0x81);
+		frame.write((fin ? 0x80 : 0) | opcode);
 		if (payload.length < 126) {
 			frame.write(0x80 | payload.length);
 		}
@@ -98,6 +105,22 @@ public final class StalledBrowser implements AutoCloseable {
 		}
 		this.out.write(frame.toByteArray());
 		this.out.flush();
+	}
+
+	/**
+	 * Reads one unfragmented frame of any kind (short enough for a 16-bit length).
+	 * @return its opcode followed by its payload
+	 */
+	public byte[] receiveFrame() throws IOException {
+		int opcode = this.in.readUnsignedByte() & 0x0f;
+		int length = this.in.readUnsignedByte() & 0x7f;
+		if (length == 126) {
+			length = this.in.readUnsignedShort();
+		}
+		byte[] frame = new byte[length + 1];
+		frame[0] = (byte) opcode;
+		this.in.readFully(frame, 1, length);
+		return frame;
 	}
 
 	/**
