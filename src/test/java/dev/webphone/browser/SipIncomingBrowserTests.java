@@ -31,6 +31,7 @@ import static dev.webphone.browser.PhonePages.awaitHidden;
 import static dev.webphone.browser.PhonePages.awaitText;
 import static dev.webphone.browser.PhonePages.awaitVisible;
 import static dev.webphone.browser.PhonePages.click;
+import static dev.webphone.browser.PhonePages.element;
 import static dev.webphone.browser.PhonePages.ownNumber;
 import static dev.webphone.browser.PhonePages.screenshot;
 import static dev.webphone.browser.PhonePages.text;
@@ -123,27 +124,61 @@ class SipIncomingBrowserTests {
 			assertThat(WavTone.hasDominantTone(latest, BROWSER_TONE_HZ)).as(WavTone.describe(latest, BROWSER_TONE_HZ))
 				.isTrue();
 		});
-		int closed = (int) lab.phone().eventTypes().stream().filter("CALL_CLOSED"::equals).count();
+		int closed = closedCount();
 		lab.phone().hangUp();
 		awaitHidden(bob, "in-call");
 		lab.phone().awaitEvent("CALL_CLOSED", closed + 1, UI);
 
-		lab.phone().dial(kamailio.uri(BROWSER_NUMBER));
-		try {
-			awaitVisible(bob, "incoming");
-		}
-		catch (RuntimeException ex) {
-			// Why the second call did not ring, should it not: what each of the three saw.
-			String janusLog = lab.janus().log();
-			throw new AssertionError("The second call did not ring.\nJanus: "
-					+ janusLog.substring(Math.max(0, janusLog.length() - 4000)) + "\nPhone: " + lab.phone().log()
-					+ "\nKamailio: " + kamailio.log(), ex);
-		}
+		dialUntilItRings(bob);
+		int closedBeforeReject = closedCount();
 		click(bob, By.id("reject"));
-		lab.phone().awaitEvent("CALL_CLOSED", closed + 2, UI);
+		lab.phone().awaitEvent("CALL_CLOSED", closedBeforeReject + 1, UI);
 		// The registration's session stays; the calls left none behind.
 		await().atMost(UI).until(() -> this.janus.sessionCount() == 1);
 		assertNoErrors(bob);
+	}
+
+	/**
+	 * Calls the browser again right after a call, as a phone that calls back does. Janus's SIP plugin
+	 * turns a call to the registered number away as busy (486, its {@code missed_call} event) until it
+	 * has torn the last call's media down, a moment after the BYE (docs/sip.md, "Limits"); like such a
+	 * phone, this one calls again when that is the answer, a few times at most. Any other end of a
+	 * call that does not ring fails the test.
+	 */
+	private static void dialUntilItRings(Browser bob) {
+		for (int attempt = 1;; attempt++) {
+			int closed = closedCount();
+			int busy = busyCount();
+			lab.phone().dial(kamailio.uri(BROWSER_NUMBER));
+			try {
+				await().atMost(UI).until(() -> element(bob, "incoming").isDisplayed() || closedCount() > closed);
+			}
+			catch (RuntimeException ex) {
+				throw notRinging(ex);
+			}
+			if (element(bob, "incoming").isDisplayed()) {
+				return;
+			}
+			if (attempt == 5 || busyCount() == busy) {
+				throw notRinging(null);
+			}
+		}
+	}
+
+	private static int closedCount() {
+		return (int) lab.phone().eventTypes().stream().filter("CALL_CLOSED"::equals).count();
+	}
+
+	/** How many of the phone's calls so far were answered busy. */
+	private static int busyCount() {
+		return lab.phone().log().split("session closed: 486 Busy Here", -1).length - 1;
+	}
+
+	/** Why a call did not ring, should it not: what each of the three saw. */
+	private static AssertionError notRinging(Throwable cause) {
+		String janusLog = lab.janus().log();
+		return new AssertionError("The call did not ring.\nJanus: " + janusLog.substring(Math.max(0, janusLog.length() - 4000))
+				+ "\nPhone: " + lab.phone().log() + "\nKamailio: " + kamailio.log(), cause);
 	}
 
 }
