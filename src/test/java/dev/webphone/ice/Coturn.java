@@ -43,7 +43,10 @@ public final class Coturn implements AutoCloseable {
 
 	private static final int RELAY_PORTS = 16;
 
-	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+	/** How many times coturn is started on new ports before its start counts as failed. */
+	private static final int START_ATTEMPTS = 3;
 
 	private Process process;
 
@@ -87,12 +90,29 @@ public final class Coturn implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static Coturn start(String sharedSecret) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return startOnFreePorts(sharedSecret);
+			}
+			catch (NotListening ex) {
+				// Ports found free can be taken before coturn binds them (by any process's outgoing
+				// connections on a busy machine), and coturn then retries its bind for a minute. Other
+				// ports, then.
+				if (attempt == START_ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private static Coturn startOnFreePorts(String sharedSecret) {
 		try {
 			Path directory = Files.createTempDirectory("coturn-");
 			Path log = directory.resolve("turnserver.log");
 			int port = freeUdpAndTcpPort();
 			int minRelayPort = freeUdpRange(RELAY_PORTS);
-			List<String> command = List.of("turnserver", "-n", "--no-cli", "--no-tls", "--no-dtls",
+			// stdbuf: coturn's log lines reach the file as they are written, for the failure message.
+			List<String> command = List.of("stdbuf", "-oL", "turnserver", "-n", "--no-cli", "--no-tls", "--no-dtls",
 					"--listening-ip=" + HOST, "--relay-ip=" + HOST, "--listening-port=" + port,
 					"--min-port=" + minRelayPort, "--max-port=" + (minRelayPort + RELAY_PORTS - 1),
 					"--use-auth-secret", "--static-auth-secret=" + sharedSecret, "--realm=" + REALM,
@@ -113,6 +133,15 @@ public final class Coturn implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** Coturn did not answer on its ports in time. */
+	private static final class NotListening extends IllegalStateException {
+
+		NotListening(String message) {
+			super(message);
+		}
+
 	}
 
 	private static Process launch(List<String> command, Path log) throws IOException {
@@ -226,7 +255,7 @@ public final class Coturn implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		throw new IllegalStateException("turnserver did not listen on " + HOST + ":" + this.port + " within "
+		throw new NotListening("turnserver did not listen on " + HOST + ":" + this.port + " within "
 				+ START_TIMEOUT + ":\n" + log());
 	}
 
