@@ -2,10 +2,10 @@
 # Webphone and peerjs-server (`peer` 1.0.2 from npm) side by side, alternated, under one load
 # generator (bench/compare/generator.mjs, Node) that speaks each server's own protocol with the same
 # payloads per set-up (an SDP of about 3.6 KB each way, 4 candidates each way). Prints the ratios of
-# the targets of issue 11.
+# the capacity targets.
 #
 #   bench/compare-peerjs.sh                              # 1 run of each, 19,000 clients
-#   RUNS=3 bench/compare-peerjs.sh                       # as the issue measured: 3 runs each, alternated
+#   RUNS=3 bench/compare-peerjs.sh                       # 3 runs each, alternated
 #   CLIENTS=5000 DURATION=10 PRESENCE_SIZES=2000 bench/compare-peerjs.sh   # quicker
 #
 # Installs Node and npm from Debian when missing, and peer@1.0.2 into target/bench/peerjs. Both
@@ -166,7 +166,7 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-# Medians over the runs, and the ratios the issue's targets are stated in.
+# Medians over the runs, and the ratios the capacity targets are stated in.
 node - "$OUT/figures.tsv" "$OUT/extras.tsv" <<'JS' | tee -a "$OUT/summary.txt"
 const fs = require("fs");
 const rows = fs.readFileSync(process.argv[2], "utf8").trim().split("\n").map(l => l.split("\t"));
